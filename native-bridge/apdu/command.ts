@@ -1,0 +1,164 @@
+/**
+ * Command APDUs (short form, ISO 7816-4 §5.1) and the builders Pinwarden uses.
+ * Commands that carry a code mark it `secret` so logs and APDU traces mask the data.
+ */
+export interface CommandApdu {
+  cla: number;
+  ins: number;
+  p1: number;
+  p2: number;
+  data?: Buffer;
+  /** Expected response length; 256 is encoded as 00. Undefined = no Le. */
+  le?: number;
+  /** The data field holds a PIN, PUK or similar: never print it. */
+  secret?: boolean;
+}
+
+export const INS = {
+  SELECT: 0xa4,
+  READ_BINARY: 0xb0,
+  VERIFY: 0x20,
+  CHANGE_REFERENCE_DATA: 0x24,
+  RESET_RETRY_COUNTER: 0x2c,
+  GET_RESPONSE: 0xc0,
+  GET_DATA: 0xca,
+  GET_DATA_ODD: 0xcb,
+  /** YubiKey-compatible PIV extension: metadata of a key or PIN slot. */
+  GET_METADATA: 0xf7,
+} as const;
+
+/** Encodes a short APDU. The data of a secret command is copied: wipe the result after use. */
+export function encodeCommand(c: CommandApdu): Buffer {
+  const data = c.data ?? Buffer.alloc(0);
+  if (data.length > 255) throw new RangeError("short APDU data is at most 255 bytes");
+  const parts: number[] = [c.cla, c.ins, c.p1, c.p2];
+  const head = Buffer.from(parts);
+  const lc = data.length > 0 ? Buffer.from([data.length]) : Buffer.alloc(0);
+  const le = c.le === undefined ? Buffer.alloc(0) : Buffer.from([c.le >= 256 ? 0 : c.le]);
+  return Buffer.concat([head, lc, data, le]);
+}
+
+/** A trace line for logs: the header, and the data only when it is not secret. */
+export function describeCommand(c: CommandApdu): string {
+  const h = [c.cla, c.ins, c.p1, c.p2].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const data = c.data?.length ? (c.secret ? ` [${c.data.length} bytes masked]` : ` ${c.data.toString("hex")}`) : "";
+  return (h + data).toUpperCase();
+}
+
+export const selectAid = (aid: Buffer): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.SELECT,
+  p1: 0x04,
+  p2: 0x00,
+  data: aid,
+  le: 256,
+});
+
+/** SELECT by file id, no response data wanted (P2 = 0C). */
+export const selectFile = (fid: number): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.SELECT,
+  p1: 0x00,
+  p2: 0x0c,
+  data: Buffer.from([fid >> 8, fid & 0xff]),
+});
+
+/** SELECT by path from the current DF (P1 = 09), no response data. */
+export const selectPath = (path: Buffer): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.SELECT,
+  p1: 0x09,
+  p2: 0x0c,
+  data: path,
+});
+
+export const readBinary = (offset: number, le: number): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.READ_BINARY,
+  p1: (offset >> 8) & 0x7f,
+  p2: offset & 0xff,
+  le,
+});
+
+/** VERIFY with no data: asks for the retry counter without spending a try. */
+export const verifyEmpty = (ref: number): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.VERIFY,
+  p1: 0x00,
+  p2: ref,
+});
+
+export const verify = (ref: number, code: Buffer): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.VERIFY,
+  p1: 0x00,
+  p2: ref,
+  data: code,
+  secret: true,
+});
+
+export const changeReferenceData = (ref: number, oldAndNew: Buffer): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.CHANGE_REFERENCE_DATA,
+  p1: 0x00,
+  p2: ref,
+  data: oldAndNew,
+  secret: true,
+});
+
+export const resetRetryCounter = (ref: number, pukAndNew: Buffer, p1 = 0x00): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.RESET_RETRY_COUNTER,
+  p1,
+  p2: ref,
+  data: pukAndNew,
+  secret: true,
+});
+
+export const getData = (tag: number): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.GET_DATA,
+  p1: tag >> 8,
+  p2: tag & 0xff,
+  le: 256,
+});
+
+export const getResponse = (le: number): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.GET_RESPONSE,
+  p1: 0,
+  p2: 0,
+  le,
+});
+
+export const getMetadata = (ref: number): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.GET_METADATA,
+  p1: 0x00,
+  p2: ref,
+  le: 256,
+});
+
+/** Parsed command as a card sees it (used by the virtual cards and APDU logs). */
+export interface ParsedCommand {
+  cla: number;
+  ins: number;
+  p1: number;
+  p2: number;
+  data: Buffer;
+  le: number | undefined;
+}
+
+/** Parses a short C-APDU (cases 1–4). Throws RangeError on a malformed one. */
+export function parseCommand(raw: Uint8Array): ParsedCommand {
+  const b = Buffer.from(raw);
+  if (b.length < 4) throw new RangeError("APDU shorter than its header");
+  const [cla, ins, p1, p2] = [b[0]!, b[1]!, b[2]!, b[3]!];
+  if (b.length === 4) return { cla, ins, p1, p2, data: Buffer.alloc(0), le: undefined };
+  if (b.length === 5) return { cla, ins, p1, p2, data: Buffer.alloc(0), le: b[4] || 256 };
+  const lc = b[4]!;
+  if (lc === 0) throw new RangeError("extended APDUs are not supported");
+  if (b.length === 5 + lc) return { cla, ins, p1, p2, data: b.subarray(5, 5 + lc), le: undefined };
+  if (b.length === 6 + lc) return { cla, ins, p1, p2, data: b.subarray(5, 5 + lc), le: b[5 + lc] || 256 };
+  throw new RangeError("APDU length does not match its Lc");
+}

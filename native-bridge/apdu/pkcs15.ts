@@ -1,0 +1,234 @@
+/**
+ * The subset of PKCS#15 / ISO 7816-15 DER that Pinwarden reads: EF.ODF, EF.AODF (PIN
+ * objects), EF.PrKDF (which PIN protects a non-repudiation key) and EF.TokenInfo.
+ * Each parser has an encoder twin used by the virtual card and the round-trip tests.
+ */
+import { bitSet, children, DER, derUint, encodeBits, encodeUint, ParseError, parseTlvs, tlv, type Tlv } from "./tlv.js";
+
+export const PKCS15_AID = Buffer.from("A000000063504B43532D3135", "hex");
+
+/** PinFlags bit numbers (ISO 7816-15 / PKCS#15 v1.1 §6.8.2). */
+export const PinFlag = {
+  caseSensitive: 0,
+  local: 1,
+  changeDisabled: 2,
+  unblockDisabled: 3,
+  initialized: 4,
+  needsPadding: 5,
+  unblockingPin: 6,
+  soPin: 7,
+} as const;
+
+/** KeyUsageFlags bit numbers; nonRepudiation marks the signing key. */
+export const KeyUsage = { sign: 2, decrypt: 1, nonRepudiation: 9 } as const;
+
+/** PinType ENUMERATED values. */
+export const PinType = { bcd: 0, asciiNumeric: 1, utf8: 2 } as const;
+
+export interface PinObject {
+  label: string;
+  /** This object's own id (CommonAuthenticationObjectAttributes.authId). */
+  authId: Buffer;
+  /** The auth object that unblocks this one (CommonObjectAttributes.authId), if any. */
+  unblockedBy?: Buffer;
+  flags: {
+    local: boolean;
+    changeDisabled: boolean;
+    unblockDisabled: boolean;
+    initialized: boolean;
+    needsPadding: boolean;
+    unblockingPin: boolean;
+    soPin: boolean;
+  };
+  pinType: number;
+  minLength: number;
+  storedLength: number;
+  maxLength?: number;
+  reference: number;
+  padChar?: number;
+  path?: Buffer;
+}
+
+export interface PrivateKeyObject {
+  label: string;
+  /** The PIN protecting the key. */
+  authId?: Buffer;
+  usage: { sign: boolean; decrypt: boolean; nonRepudiation: boolean };
+}
+
+export interface TokenInfo {
+  serialNumber: string;
+  label?: string;
+  manufacturer?: string;
+}
+
+export type OdfKind = "privateKeys" | "authObjects" | "other";
+export interface OdfEntry {
+  kind: OdfKind;
+  path: Buffer;
+}
+
+function expectTag(t: Tlv | undefined, tag: number, what: string): Tlv {
+  if (!t || t.tag !== tag) throw new ParseError(`${what}: expected tag ${tag.toString(16)}`);
+  return t;
+}
+
+function pathOf(t: Tlv): Buffer {
+  const seq = expectTag(t, DER.SEQUENCE, "Path");
+  return expectTag(children(seq)[0], DER.OCTET_STRING, "Path.path").value;
+}
+
+export function parseOdf(data: Uint8Array): OdfEntry[] {
+  return parseTlvs(data).map((t) => {
+    const kind: OdfKind = t.tag === 0xa0 ? "privateKeys" : t.tag === 0xa8 ? "authObjects" : "other";
+    if ((t.tag & 0xe0) !== 0xa0) throw new ParseError("ODF entry is not a context tag");
+    return { kind, path: pathOf(expectTag(children(t)[0], DER.SEQUENCE, "ODF path")) };
+  });
+}
+
+/** Common object attributes: label, authId of the protecting/unblocking object. */
+function commonAttributes(t: Tlv): { label: string; authId?: Buffer } {
+  let label = "";
+  let authId: Buffer | undefined;
+  for (const c of children(expectTag(t, DER.SEQUENCE, "CommonObjectAttributes"))) {
+    if (c.tag === DER.UTF8_STRING) label = c.value.toString("utf8");
+    if (c.tag === DER.OCTET_STRING) authId = c.value;
+  }
+  return authId ? { label, authId } : { label };
+}
+
+export function parseAodf(data: Uint8Array): PinObject[] {
+  const pins: PinObject[] = [];
+  for (const obj of parseTlvs(data)) {
+    if (obj.tag !== DER.SEQUENCE) continue; // biometric / authKey objects are tagged; PIN is untagged
+    const [common, classAttrs, ...rest] = children(obj);
+    const { label, authId: unblockedBy } = commonAttributes(expectTag(common, DER.SEQUENCE, "common"));
+    const authId = expectTag(children(expectTag(classAttrs, DER.SEQUENCE, "auth attrs"))[0], DER.OCTET_STRING, "authId").value;
+    const typeAttrs = rest.find((t) => t.tag === 0xa1);
+    if (!typeAttrs) throw new ParseError("PIN object without typeAttributes");
+    const attrs = children(expectTag(children(typeAttrs)[0], DER.SEQUENCE, "PinAttributes"));
+    const flagBits = expectTag(attrs[0], DER.BIT_STRING, "pinFlags").value;
+    const pinType = derUint(expectTag(attrs[1], DER.ENUMERATED, "pinType").value);
+    const minLength = derUint(expectTag(attrs[2], DER.INTEGER, "minLength").value);
+    const storedLength = derUint(expectTag(attrs[3], DER.INTEGER, "storedLength").value);
+    let maxLength: number | undefined;
+    let reference = 0;
+    let padChar: number | undefined;
+    let path: Buffer | undefined;
+    for (const a of attrs.slice(4)) {
+      if (a.tag === DER.INTEGER) maxLength = derUint(a.value);
+      else if (a.tag === 0x80) reference = derUint(a.value);
+      else if (a.tag === DER.OCTET_STRING) padChar = a.value[0];
+      else if (a.tag === DER.SEQUENCE) path = pathOf(a);
+    }
+    if (minLength > storedLength && storedLength > 0) throw new ParseError("minLength above storedLength");
+    const pin: PinObject = {
+      label,
+      authId,
+      flags: {
+        local: bitSet(flagBits, PinFlag.local),
+        changeDisabled: bitSet(flagBits, PinFlag.changeDisabled),
+        unblockDisabled: bitSet(flagBits, PinFlag.unblockDisabled),
+        initialized: bitSet(flagBits, PinFlag.initialized),
+        needsPadding: bitSet(flagBits, PinFlag.needsPadding),
+        unblockingPin: bitSet(flagBits, PinFlag.unblockingPin),
+        soPin: bitSet(flagBits, PinFlag.soPin),
+      },
+      pinType,
+      minLength,
+      storedLength,
+      reference,
+    };
+    if (unblockedBy) pin.unblockedBy = unblockedBy;
+    if (maxLength !== undefined) pin.maxLength = maxLength;
+    if (padChar !== undefined) pin.padChar = padChar;
+    if (path) pin.path = path;
+    pins.push(pin);
+  }
+  return pins;
+}
+
+export function parsePrkdf(data: Uint8Array): PrivateKeyObject[] {
+  return parseTlvs(data).map((obj) => {
+    // privateRSAKey is untagged (30); privateECKey is [0] (A0) and so on.
+    const [common, keyAttrs] = children(obj);
+    const { label, authId } = commonAttributes(expectTag(common, DER.SEQUENCE, "common"));
+    const usageBits = children(expectTag(keyAttrs, DER.SEQUENCE, "CommonKeyAttributes")).find((c) => c.tag === DER.BIT_STRING);
+    if (!usageBits) throw new ParseError("key without usage");
+    const key: PrivateKeyObject = {
+      label,
+      usage: {
+        sign: bitSet(usageBits.value, KeyUsage.sign),
+        decrypt: bitSet(usageBits.value, KeyUsage.decrypt),
+        nonRepudiation: bitSet(usageBits.value, KeyUsage.nonRepudiation),
+      },
+    };
+    if (authId) key.authId = authId;
+    return key;
+  });
+}
+
+export function parseTokenInfo(data: Uint8Array): TokenInfo {
+  const seq = expectTag(parseTlvs(data)[0], DER.SEQUENCE, "TokenInfo");
+  const [version, serial, ...rest] = children(seq);
+  expectTag(version, DER.INTEGER, "TokenInfo.version");
+  const serialNumber = expectTag(serial, DER.OCTET_STRING, "TokenInfo.serialNumber").value.toString("hex").toUpperCase();
+  const info: TokenInfo = { serialNumber };
+  for (const t of rest) {
+    if (t.tag === DER.UTF8_STRING) info.manufacturer = t.value.toString("utf8");
+    if (t.tag === 0x80) info.label = t.value.toString("utf8");
+  }
+  return info;
+}
+
+// --- encoders (virtual card, tests) ------------------------------------------
+
+const path = (p: Buffer) => tlv(DER.SEQUENCE, tlv(DER.OCTET_STRING, p));
+
+export function encodeOdf(entries: OdfEntry[]): Buffer {
+  return Buffer.concat(entries.map((e) => tlv(e.kind === "privateKeys" ? 0xa0 : e.kind === "authObjects" ? 0xa8 : 0xa4, path(e.path))));
+}
+
+export function encodePinObject(p: PinObject): Buffer {
+  const flagBits = Object.entries(p.flags)
+    .filter(([, on]) => on)
+    .map(([name]) => PinFlag[name as keyof typeof PinFlag]);
+  const common = [tlv(DER.UTF8_STRING, Buffer.from(p.label, "utf8")), tlv(DER.BIT_STRING, encodeBits([0]))];
+  if (p.unblockedBy) common.push(tlv(DER.OCTET_STRING, p.unblockedBy));
+  const attrs = [
+    tlv(DER.BIT_STRING, encodeBits(flagBits)),
+    tlv(DER.ENUMERATED, encodeUint(p.pinType)),
+    tlv(DER.INTEGER, encodeUint(p.minLength)),
+    tlv(DER.INTEGER, encodeUint(p.storedLength)),
+  ];
+  if (p.maxLength !== undefined) attrs.push(tlv(DER.INTEGER, encodeUint(p.maxLength)));
+  attrs.push(tlv(0x80, encodeUint(p.reference)));
+  if (p.padChar !== undefined) attrs.push(tlv(DER.OCTET_STRING, Buffer.from([p.padChar])));
+  if (p.path) attrs.push(path(p.path));
+  return tlv(
+    DER.SEQUENCE,
+    tlv(DER.SEQUENCE, ...common),
+    tlv(DER.SEQUENCE, tlv(DER.OCTET_STRING, p.authId)),
+    tlv(0xa1, tlv(DER.SEQUENCE, ...attrs)),
+  );
+}
+
+export function encodePrivateKey(k: PrivateKeyObject & { id: Buffer }): Buffer {
+  const usage = (Object.keys(k.usage) as (keyof typeof KeyUsage)[]).filter((u) => k.usage[u]).map((u) => KeyUsage[u]);
+  const common = [tlv(DER.UTF8_STRING, Buffer.from(k.label, "utf8")), tlv(DER.BIT_STRING, encodeBits([0]))];
+  if (k.authId) common.push(tlv(DER.OCTET_STRING, k.authId));
+  return tlv(
+    DER.SEQUENCE,
+    tlv(DER.SEQUENCE, ...common),
+    tlv(DER.SEQUENCE, tlv(DER.OCTET_STRING, k.id), tlv(DER.BIT_STRING, encodeBits(usage))),
+    tlv(0xa1, tlv(DER.SEQUENCE, path(Buffer.from("3F0050154B01", "hex")), tlv(DER.INTEGER, encodeUint(2048)))),
+  );
+}
+
+export function encodeTokenInfo(t: TokenInfo): Buffer {
+  const parts = [tlv(DER.INTEGER, encodeUint(0)), tlv(DER.OCTET_STRING, Buffer.from(t.serialNumber, "hex"))];
+  if (t.manufacturer) parts.push(tlv(DER.UTF8_STRING, Buffer.from(t.manufacturer, "utf8")));
+  if (t.label) parts.push(tlv(0x80, Buffer.from(t.label, "utf8")));
+  parts.push(tlv(DER.BIT_STRING, encodeBits([])));
+  return tlv(DER.SEQUENCE, ...parts);
+}

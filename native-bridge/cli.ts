@@ -1,0 +1,281 @@
+/**
+ * `pinwarden` — the command line for support and scripting.
+ *
+ *   pinwarden readers     [--json]
+ *   pinwarden status      [--reader NAME] [--json]
+ *   pinwarden change-pin  --pin ID [--reader NAME] [--stdin] [--json]
+ *   pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
+ *
+ * Codes are never taken from argv: a hidden prompt asks for them (the new one twice),
+ * or with --stdin they are read one per line (current, new; or PUK, new).
+ * `--demo` uses a built-in virtual card instead of the PC/SC service.
+ */
+import { parseArgs } from "node:util";
+import { PcscReaders } from "./pcsc/pcsc-readers.js";
+import type { ReaderBackend } from "./pcsc/types.js";
+import { readCodesFromStdin, promptHidden } from "./prompt.js";
+import { CardService } from "./service/card-service.js";
+import { describeError, ERROR_CATALOG, EXIT, type Language } from "./service/error-catalog.js";
+import type { ErrorCode } from "./service/errors.js";
+import { wipeAll, type Secret } from "./service/secret.js";
+import type { CardStatus, CodeStatus, ErrorInfo, Result } from "./service/types.js";
+import { InProcessReaders } from "./simulator/in-process-readers.js";
+import { createCard } from "./simulator/cards.js";
+
+const USAGE = `usage:
+  pinwarden readers     [--json]
+  pinwarden status      [--reader NAME] [--json]
+  pinwarden change-pin  --pin ID [--reader NAME] [--stdin] [--json]
+  pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
+options: --lang sv|en, --demo (built-in virtual card, no reader needed)
+`;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const TEXT = {
+  en: {
+    reader: "Reader",
+    card: "Card",
+    serial: "serial",
+    noReaders: "No card readers.",
+    cardPresent: "card present",
+    empty: "empty",
+    tries: (s: CodeStatus) =>
+      s.triesLeft === null
+        ? "tries left unknown"
+        : s.maxTries !== null
+          ? `${s.triesLeft} of ${s.maxTries} tries left`
+          : `${s.triesLeft} tries left`,
+    state: { ok: "", low: "  ONE TRY LEFT", blocked: "  BLOCKED", unknown: "" },
+    current: (l: string) => `Current code for ${l}: `,
+    puk: (l: string) => `${l}: `,
+    next: (l: string) => `New code for ${l}: `,
+    again: "New code again: ",
+    lastTry: (l: string) => `Only one try is left for ${l}. A wrong code will block it. Continue? [y/N] `,
+    cancelled: "Cancelled. Nothing was sent to the card.",
+    changed: (l: string) => `The code for ${l} has been changed.`,
+    unblocked: (l: string) => `${l} is unlocked with the new code.`,
+    noTerminal: "No terminal to ask for the codes on: use --stdin.",
+  },
+  sv: {
+    reader: "Kortläsare",
+    card: "Kort",
+    serial: "serienummer",
+    noReaders: "Inga kortläsare.",
+    cardPresent: "kort isatt",
+    empty: "tom",
+    tries: (s: CodeStatus) =>
+      s.triesLeft === null
+        ? "antal försök okänt"
+        : s.maxTries !== null
+          ? `${s.triesLeft} av ${s.maxTries} försök kvar`
+          : `${s.triesLeft} försök kvar`,
+    state: { ok: "", low: "  ETT FÖRSÖK KVAR", blocked: "  SPÄRRAD", unknown: "" },
+    current: (l: string) => `Nuvarande kod för ${l}: `,
+    puk: (l: string) => `${l}: `,
+    next: (l: string) => `Ny kod för ${l}: `,
+    again: "Ny kod igen: ",
+    lastTry: (l: string) => `Bara ett försök återstår för ${l}. En felaktig kod spärrar den. Fortsätta? [j/N] `,
+    cancelled: "Avbrutet. Inget skickades till kortet.",
+    changed: (l: string) => `Koden för ${l} är ändrad.`,
+    unblocked: (l: string) => `${l} är upplåst med den nya koden.`,
+    noTerminal: "Ingen terminal att fråga efter koderna i: använd --stdin.",
+  },
+} as const;
+
+export function languageFrom(env: NodeJS.ProcessEnv, flag?: string): Language {
+  if (flag === "sv" || flag === "en") return flag;
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || "";
+  return locale.toLowerCase().startsWith("sv") ? "sv" : "en";
+}
+
+function errorJson(error: ErrorInfo, lang: Language) {
+  return { error: { ...error, support: ERROR_CATALOG[error.code].support, message: describeError(error.code, error, lang) } };
+}
+
+function formatStatus(s: CardStatus, lang: Language): string {
+  const t = TEXT[lang];
+  const lines = [
+    `${t.reader}: ${s.reader}`,
+    `${t.card}: ${s.card.profile}${s.card.serial ? `, ${t.serial} ${s.card.serial}` : ""}, ATR ${s.card.atr}`,
+  ];
+  const width = Math.max(...s.codes.map((c) => `${c.label} (${c.id})`.length));
+  for (const c of s.codes) lines.push(`  ${`${c.label} (${c.id})`.padEnd(width)}  ${t.tries(c)}${t.state[c.state]}`);
+  return lines.join("\n") + "\n";
+}
+
+function statusJson(s: CardStatus) {
+  return {
+    reader: s.reader,
+    card: s.card,
+    codes: s.codes.map((c) => ({
+      id: c.id,
+      label: c.label,
+      kind: c.kind,
+      triesLeft: c.triesLeft,
+      maxTries: c.maxTries,
+      blocked: c.blocked,
+      state: c.state,
+    })),
+  };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const answer = await promptVisible(question);
+  return /^[yj]/i.test(answer.trim());
+}
+
+function promptVisible(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    process.stderr.write(question);
+    process.stdin.resume();
+    process.stdin.once("data", (d: Buffer) => {
+      process.stdin.pause();
+      resolve(d.toString("utf8"));
+    });
+  });
+}
+
+export async function main(
+  argv: string[],
+  io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean", default: false },
+        reader: { type: "string" },
+        pin: { type: "string" },
+        stdin: { type: "boolean", default: false },
+        lang: { type: "string" },
+        demo: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || !command) {
+    io.out(USAGE);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const lang = languageFrom(process.env, values.lang);
+  const t = TEXT[lang];
+  const fail = (error: ErrorInfo): number => {
+    if (values.json) io.out(JSON.stringify(errorJson(error, lang)) + "\n");
+    else io.err(describeError(error.code, error, lang) + "\n");
+    return ERROR_CATALOG[error.code].exitCode;
+  };
+  const failCode = (code: ErrorCode) => fail({ code });
+
+  if (!["readers", "status", "change-pin", "unblock-pin"].includes(command)) {
+    io.err(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if ((command === "change-pin" || command === "unblock-pin") && !values.pin) {
+    io.err(`${command} needs --pin ID (see \`pinwarden status\` for the ids)\n`);
+    return EXIT.usage;
+  }
+
+  let backend: ReaderBackend;
+  if (values.demo) {
+    const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
+    demo.insert(createCard("pkcs15"));
+    backend = demo;
+  } else {
+    backend = new PcscReaders();
+  }
+  const service = new CardService(backend);
+  try {
+    await backend.ready();
+    const reader = values.reader !== undefined ? { reader: values.reader } : {};
+
+    if (command === "readers") {
+      if (!backend.serviceAvailable) return failCode("PCSC_UNAVAILABLE");
+      const readers = service.readers();
+      if (values.json) io.out(JSON.stringify({ readers }) + "\n");
+      else if (readers.length === 0) io.out(t.noReaders + "\n");
+      else for (const r of readers) io.out(`${r.name}: ${r.cardPresent ? `${t.cardPresent}, ATR ${r.atr}` : t.empty}\n`);
+      return EXIT.ok;
+    }
+
+    const before = await service.status(reader);
+    if (command === "status" || !before.ok) {
+      if (!before.ok) return fail(before.error);
+      io.out(values.json ? JSON.stringify(statusJson(before.value)) + "\n" : formatStatus(before.value, lang));
+      return EXIT.ok;
+    }
+
+    const id = values.pin!;
+    const code = before.value.codes.find((c) => c.id === id);
+    if (!code) return fail({ code: "CODE_UNKNOWN", codeId: id });
+    const unblocking = command === "unblock-pin";
+    const typed = unblocking ? before.value.codes.find((c) => c.id === code.unblockedBy) : code;
+    if (!typed) return fail({ code: "OPERATION_NOT_ALLOWED", codeId: id });
+
+    let first: Secret | null = null;
+    let next: Secret | null = null;
+    let again: Secret | null = null;
+    try {
+      if (values.stdin) {
+        [first = null, next = null] = await readCodesFromStdin(2);
+        if (!first || !next) {
+          io.err("--stdin expects two lines: the current code (or PUK) and the new code\n");
+          return EXIT.usage;
+        }
+      } else {
+        if (!process.stdin.isTTY) {
+          io.err(t.noTerminal + "\n");
+          return EXIT.usage;
+        }
+        if (typed.triesLeft === 1 && !(await confirm(t.lastTry(typed.label)))) {
+          io.err(t.cancelled + "\n");
+          return EXIT.ok;
+        }
+        first = await promptHidden(unblocking ? t.puk(typed.label) : t.current(code.label));
+        next = first && (await promptHidden(t.next(code.label)));
+        again = next && (await promptHidden(t.again));
+        if (!first || !next || !again) {
+          io.err(t.cancelled + "\n");
+          return EXIT.ok;
+        }
+        if (!next.equals(again)) return failCode("CODE_CONFIRMATION_MISMATCH");
+      }
+      const result: Result<CardStatus> = unblocking
+        ? await service.unblockPin(id, first, next, reader)
+        : await service.changePin(id, first, next, reader);
+      if (!result.ok) return fail(result.error);
+      if (values.json) io.out(JSON.stringify({ ok: true, ...statusJson(result.value) }) + "\n");
+      else io.out((unblocking ? t.unblocked(code.label) : t.changed(code.label)) + "\n" + formatStatus(result.value, lang));
+      return EXIT.ok;
+    } finally {
+      wipeAll(first ?? undefined, next ?? undefined, again ?? undefined);
+    }
+  } finally {
+    service.close();
+    // The pcsclite binding can block joining its watcher threads on close; a CLI that
+    // is about to exit has nothing to release, so only the in-process backend is closed.
+    if (values.demo) await backend.close();
+  }
+}
+
+const isEntry = process.argv[1] && /cli\.(ts|js|cjs|mjs)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    // Exit once stdout has drained, so piped output is never cut short.
+    (code) => process.stdout.write("", () => process.exit(code)),
+    (error: unknown) => {
+      process.stderr.write(`pinwarden: unexpected ${(error as Error)?.name ?? "error"}\n`);
+      process.exit(EXIT.cardError);
+    },
+  );
+}

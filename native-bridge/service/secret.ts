@@ -1,0 +1,68 @@
+/**
+ * A PIN or PUK in memory. It holds the digits in a Buffer that `wipe()` zero-fills; it
+ * refuses to be printed, serialised or inspected, so a stray log line shows
+ * "[redacted]" rather than a code.
+ */
+import { inspect } from "node:util";
+
+export class Secret {
+  #bytes: Buffer;
+  #wiped = false;
+
+  private constructor(bytes: Buffer) {
+    this.#bytes = bytes;
+  }
+
+  /** Takes ownership of `bytes` (they are wiped with the secret). */
+  static fromBuffer(bytes: Buffer): Secret {
+    return new Secret(bytes);
+  }
+
+  /** From a string typed by the user. Strings cannot be wiped: prefer fromBuffer. */
+  static fromString(text: string): Secret {
+    return new Secret(Buffer.from(text, "utf8"));
+  }
+
+  get length(): number {
+    return this.#bytes.length;
+  }
+
+  get wiped(): boolean {
+    return this.#wiped;
+  }
+
+  /** The bytes, for building an APDU. The caller must not keep them. */
+  bytes(): Buffer {
+    if (this.#wiped) throw new Error("secret used after wipe");
+    return this.#bytes;
+  }
+
+  isDigits(): boolean {
+    return this.#bytes.length > 0 && this.#bytes.every((b) => b >= 0x30 && b <= 0x39);
+  }
+
+  equals(other: Secret): boolean {
+    return this.#bytes.equals(other.#bytes);
+  }
+
+  wipe(): void {
+    this.#bytes.fill(0);
+    this.#wiped = true;
+  }
+
+  toString(): string {
+    return "[redacted]";
+  }
+
+  toJSON(): string {
+    return "[redacted]";
+  }
+
+  [inspect.custom](): string {
+    return "Secret([redacted])";
+  }
+}
+
+export function wipeAll(...secrets: (Secret | undefined)[]): void {
+  for (const s of secrets) s?.wipe();
+}

@@ -1,0 +1,27 @@
+/** Creates a virtual card of a family with the simulator's default codes. */
+import { OpenPgpCard } from "./openpgp-card.js";
+import { Pkcs15Card } from "./pkcs15-card.js";
+import { PivCard } from "./piv-card.js";
+import type { VirtualCard, VirtualCardOptions } from "./virtual-card.js";
+
+export type SimProfile = "pkcs15" | "piv" | "openpgp";
+
+export interface SimCodes {
+  /** pkcs15: identification PIN; piv: PIN; openpgp: PW1. */
+  pin?: string | undefined;
+  /** pkcs15 only: signing PIN. */
+  signPin?: string | undefined;
+  /** pkcs15/piv: PUK; openpgp: PW3 (admin PIN). */
+  puk?: string | undefined;
+}
+
+export function createCard(profile: SimProfile, codes: SimCodes = {}, options: VirtualCardOptions = {}): VirtualCard {
+  switch (profile) {
+    case "pkcs15":
+      return new Pkcs15Card({ ...options, pin: codes.pin, signPin: codes.signPin, puk: codes.puk });
+    case "piv":
+      return new PivCard({ ...options, pin: codes.pin, puk: codes.puk });
+    case "openpgp":
+      return new OpenPgpCard({ ...options, pin: codes.pin, adminPin: codes.puk });
+  }
+}

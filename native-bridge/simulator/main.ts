@@ -1,0 +1,58 @@
+/**
+ * `npm run sim -- --profile pkcs15|piv|openpgp [--port 35963] [--pin 123456]
+ *  [--sign-pin 654321] [--puk 12345678] [--apdu-log FILE]`
+ * Inserts a virtual card into vpcd's reader until the process is stopped.
+ * (The codes given here configure a test card; they are not anybody's real codes.)
+ */
+import { appendFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createCard, type SimProfile } from "./cards.js";
+import { insertIntoVpcd, VPCD_PORT } from "./vpcd-client.js";
+
+const { values } = parseArgs({
+  options: {
+    profile: { type: "string", default: "pkcs15" },
+    port: { type: "string", default: String(VPCD_PORT) },
+    host: { type: "string", default: "127.0.0.1" },
+    pin: { type: "string" },
+    "sign-pin": { type: "string" },
+    puk: { type: "string" },
+    "apdu-log": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    "usage: npm run sim -- --profile pkcs15|piv|openpgp [--port 35963] [--pin CODE] [--sign-pin CODE] [--puk CODE] [--apdu-log FILE]\n",
+  );
+  process.exit(0);
+}
+const profile = values.profile as SimProfile;
+if (!["pkcs15", "piv", "openpgp"].includes(profile)) {
+  process.stderr.write(`unknown profile ${JSON.stringify(profile)}: use pkcs15, piv or openpgp\n`);
+  process.exit(2);
+}
+const logFile = values["apdu-log"];
+if (logFile) writeFileSync(logFile, "");
+const card = createCard(
+  profile,
+  { pin: values.pin, signPin: values["sign-pin"], puk: values.puk },
+  logFile ? { apduLog: (line) => appendFileSync(logFile, line + "\n") } : {},
+);
+
+const port = Number(values.port);
+try {
+  const inserted = await insertIntoVpcd(card, { host: values.host, port });
+  process.stdout.write(`virtual ${profile} card inserted into vpcd at ${values.host}:${port}\n`);
+  const stop = () => void inserted.remove().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  await inserted.removed;
+  process.stdout.write("vpcd closed the connection: card removed\n");
+} catch (error) {
+  process.stderr.write(
+    `cannot reach vpcd at ${values.host}:${port} (${(error as Error).message}); is pcscd with vsmartcard-vpcd running?\n`,
+  );
+  process.exit(1);
+}
