@@ -49,7 +49,7 @@ const TEXT = {
         : s.maxTries !== null
           ? `${s.triesLeft} of ${s.maxTries} tries left`
           : `${s.triesLeft} tries left`,
-    state: { ok: "", low: "  ONE TRY LEFT", blocked: "  BLOCKED", unknown: "" },
+    state: { ok: "", low: "  ONE TRY LEFT", blocked: "  BLOCKED", unknown: "", unavailable: "  not set" },
     current: (l: string) => `Current code for ${l}: `,
     puk: (l: string) => `${l}: `,
     next: (l: string) => `New code for ${l}: `,
@@ -73,7 +73,7 @@ const TEXT = {
         : s.maxTries !== null
           ? `${s.triesLeft} av ${s.maxTries} försök kvar`
           : `${s.triesLeft} försök kvar`,
-    state: { ok: "", low: "  ETT FÖRSÖK KVAR", blocked: "  SPÄRRAD", unknown: "" },
+    state: { ok: "", low: "  ETT FÖRSÖK KVAR", blocked: "  SPÄRRAD", unknown: "", unavailable: "  inte satt" },
     current: (l: string) => `Nuvarande kod för ${l}: `,
     puk: (l: string) => `${l}: `,
     next: (l: string) => `Ny kod för ${l}: `,

@@ -149,16 +149,25 @@ export interface ParsedCommand {
   le: number | undefined;
 }
 
-/** Parses a short C-APDU (cases 1–4). Throws RangeError on a malformed one. */
+/** Parses a C-APDU, short or extended (cases 1–4). Throws RangeError on a malformed one. */
 export function parseCommand(raw: Uint8Array): ParsedCommand {
   const b = Buffer.from(raw);
   if (b.length < 4) throw new RangeError("APDU shorter than its header");
   const [cla, ins, p1, p2] = [b[0]!, b[1]!, b[2]!, b[3]!];
-  if (b.length === 4) return { cla, ins, p1, p2, data: Buffer.alloc(0), le: undefined };
-  if (b.length === 5) return { cla, ins, p1, p2, data: Buffer.alloc(0), le: b[4] || 256 };
-  const lc = b[4]!;
-  if (lc === 0) throw new RangeError("extended APDUs are not supported");
-  if (b.length === 5 + lc) return { cla, ins, p1, p2, data: b.subarray(5, 5 + lc), le: undefined };
-  if (b.length === 6 + lc) return { cla, ins, p1, p2, data: b.subarray(5, 5 + lc), le: b[5 + lc] || 256 };
-  throw new RangeError("APDU length does not match its Lc");
+  const none = Buffer.alloc(0);
+  if (b.length === 4) return { cla, ins, p1, p2, data: none, le: undefined };
+  if (b.length === 5) return { cla, ins, p1, p2, data: none, le: b[4] || 256 };
+  if (b[4] !== 0) {
+    const lc = b[4]!;
+    if (b.length === 5 + lc) return { cla, ins, p1, p2, data: b.subarray(5, 5 + lc), le: undefined };
+    if (b.length === 6 + lc) return { cla, ins, p1, p2, data: b.subarray(5, 5 + lc), le: b[5 + lc] || 256 };
+    throw new RangeError("APDU length does not match its Lc");
+  }
+  // Extended: 00 then two bytes of Le (case 2E) or of Lc (cases 3E, 4E).
+  if (b.length === 7) return { cla, ins, p1, p2, data: none, le: b.readUInt16BE(5) || 65536 };
+  const lc = b.readUInt16BE(5);
+  if (lc === 0) throw new RangeError("extended Lc of zero");
+  if (b.length === 7 + lc) return { cla, ins, p1, p2, data: b.subarray(7, 7 + lc), le: undefined };
+  if (b.length === 9 + lc) return { cla, ins, p1, p2, data: b.subarray(7, 7 + lc), le: b.readUInt16BE(7 + lc) || 65536 };
+  throw new RangeError("APDU length does not match its extended Lc");
 }

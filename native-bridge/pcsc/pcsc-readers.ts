@@ -247,17 +247,30 @@ export class PcscReaders implements ReaderBackend {
     }
     const atr = Buffer.from(tracked.state.atr ?? "", "hex");
     const timeoutMs = this.#options.transmitTimeoutMs;
+    const insertion = tracked.state.insertion;
+    // A card pulled mid-APDU shows up as an error or, through some drivers (vpcd), as an
+    // empty answer. Either way, if the reader reports the card gone, say so.
+    const explain = async (error: PinwardenError): Promise<PinwardenError> =>
+      (await this.#cardLeft(readerName, insertion)) ? new PinwardenError("CARD_REMOVED", { reader: readerName }) : error;
     return {
       atr,
-      transmit: (apdu) =>
-        withTimeout(
-          new Promise<Buffer>((resolve, reject) =>
-            reader.transmit(apdu, MAX_RESPONSE, protocol, (err, data) =>
-              err ? reject(toPinwardenError(err, "CARD_ERROR", readerName)) : resolve(data),
+      transmit: async (apdu) => {
+        let response: Buffer;
+        try {
+          response = await withTimeout(
+            new Promise<Buffer>((resolve, reject) =>
+              reader.transmit(apdu, MAX_RESPONSE, protocol, (err, data) =>
+                err ? reject(toPinwardenError(err, "CARD_ERROR", readerName)) : resolve(data),
+              ),
             ),
-          ),
-          timeoutMs,
-        ),
+            timeoutMs,
+          );
+        } catch (error) {
+          throw await explain(toPinwardenError(error, "CARD_ERROR", readerName));
+        }
+        if (response.length < 2) throw await explain(new PinwardenError("CARD_ERROR", { technical: "response shorter than a status word" }));
+        return response;
+      },
       control: (code, data) =>
         withTimeout(
           new Promise<Buffer>((resolve, reject) =>
@@ -269,6 +282,26 @@ export class PcscReaders implements ReaderBackend {
         ),
       disconnect: (reset) => disconnect(reader, reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD),
     };
+  }
+
+  /** True when the card of `insertion` has left the reader, waiting up to 1 s to hear of it. */
+  #cardLeft(readerName: string, insertion: number): Promise<boolean> {
+    const gone = () => {
+      const state = this.#readers.get(readerName)?.state;
+      return !state || !state.cardPresent || state.insertion !== insertion;
+    };
+    if (gone()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const off = this.on(() => {
+        if (gone()) finish(true);
+      });
+      const timer = setTimeout(() => finish(gone()), 1_000);
+      function finish(result: boolean) {
+        clearTimeout(timer);
+        off();
+        resolve(result);
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,11 @@
 import type { CodeKind, Family } from "../profiles/profile.js";
 import type { ErrorCode, ErrorDetails } from "./errors.js";
 
-/** ok; low = one try left (warn before it); blocked; unknown = the card cannot tell. */
-export type CodeState = "ok" | "low" | "blocked" | "unknown";
+/**
+ * ok; low = one try left (warn before it); blocked; unknown = the card cannot tell;
+ * unavailable = a resetting code that is not set (its counter reads 0 from the start).
+ */
+export type CodeState = "ok" | "low" | "blocked" | "unknown" | "unavailable";
 
 export interface CodeStatus {
   id: string;
@@ -51,9 +54,10 @@ export interface AuditEvent {
   triesLeft: number | null;
 }
 
-export function codeState(triesLeft: number | null): CodeState {
+export function codeState(triesLeft: number | null, kind: CodeKind): CodeState {
   if (triesLeft === null) return "unknown";
-  if (triesLeft === 0) return "blocked";
+  // OpenPGP reports an unset resetting code with a counter of 0: not a blocked code.
+  if (triesLeft === 0) return kind === "reset" ? "unavailable" : "blocked";
   if (triesLeft === 1) return "low";
   return "ok";
 }

@@ -181,7 +181,7 @@ export class Pkcs15Card extends VirtualCard {
       if (!cmd.data.equals(PKCS15_AID)) return { sw: SW.FILE_NOT_FOUND };
       this.#df = "app";
       this.#ef = undefined;
-      return cmd.p2 === 0x0c ? { sw: SW.OK } : { data: tlv(0x6f, tlv(0x84, PKCS15_AID)), sw: SW.OK };
+      return (cmd.p2 & 0x0c) === 0x0c ? { sw: SW.OK } : { data: tlv(0x62, tlv(0x82, Buffer.from([0x38])), tlv(0x84, PKCS15_AID)), sw: SW.OK };
     }
     if (cmd.data.length % 2 !== 0 || cmd.data.length === 0) return { sw: SW.WRONG_LENGTH };
     const fids: number[] = [];
@@ -189,7 +189,17 @@ export class Pkcs15Card extends VirtualCard {
     if (cmd.p1 === 0x08) this.#selectFid(MF);
     else if (cmd.p1 !== 0x00 && cmd.p1 !== 0x09) return { sw: SW.WRONG_P1P2 };
     for (const fid of fids) if (!this.#selectFid(fid)) return { sw: SW.FILE_NOT_FOUND };
-    return { sw: SW.OK };
+    // P2 = 0C: no response data. Otherwise answer the FCP template clients like OpenSC expect.
+    return (cmd.p2 & 0x0c) === 0x0c ? { sw: SW.OK } : { data: this.#fcp(fids[fids.length - 1]!), sw: SW.OK };
+  }
+
+  #fcp(fid: number): Buffer {
+    const id = Buffer.from([fid >> 8, fid & 0xff]);
+    if (this.#ef && this.#ef.fid === fid) {
+      const size = Buffer.from([this.#ef.data.length >> 8, this.#ef.data.length & 0xff]);
+      return tlv(0x62, tlv(0x80, size), tlv(0x82, Buffer.from([0x01])), tlv(0x83, id));
+    }
+    return tlv(0x62, tlv(0x82, Buffer.from([0x38])), tlv(0x83, id));
   }
 
   #readBinary(cmd: ParsedCommand): CardResponse {

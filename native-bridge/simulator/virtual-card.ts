@@ -105,9 +105,9 @@ export abstract class VirtualCard {
 
   protected abstract handle(cmd: ParsedCommand): CardResponse;
 
-  /** The fault planned for the APDU about to be processed, if any. */
-  takeFault(): Fault | undefined {
-    return this.faults.find((f) => f.at === this.apduCount);
+  /** The fault planned for the next APDU, if any. */
+  peekFault(): Fault | undefined {
+    return this.faults.find((f) => f.at === this.apduCount + 1);
   }
 
   setFaults(faults: Fault[]): void {
@@ -116,6 +116,7 @@ export abstract class VirtualCard {
 
   /** Processes one raw C-APDU and returns the raw R-APDU. */
   transmit(raw: Buffer): Buffer {
+    const fault = this.peekFault();
     this.apduCount++;
     let response: CardResponse;
     let cmd: ParsedCommand | undefined;
@@ -125,7 +126,6 @@ export abstract class VirtualCard {
     } catch {
       response = { sw: SW.WRONG_LENGTH };
     }
-    const fault = this.takeFault();
     this.lastFault = fault;
     if (fault?.kind === "sw" && fault.value !== undefined) response = { sw: fault.value };
     const data = response.data ?? Buffer.alloc(0);

@@ -1,0 +1,64 @@
+/**
+ * A rig on the real PC/SC stack: pcscd with the vpcd driver, our PcscReaders on the
+ * pcsclite binding, and virtual cards inserted over vpcd's socket.
+ */
+import { PcscReaders } from "../../native-bridge/pcsc/pcsc-readers.js";
+import type { ReaderBackend } from "../../native-bridge/pcsc/types.js";
+import { CardService } from "../../native-bridge/service/card-service.js";
+import { insertIntoVpcd, VPCD_PORT, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
+import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
+import type { Rig } from "../shared/family-scenarios.js";
+
+export const READER_0 = "Virtual PCD 00 00";
+export const READER_1 = "Virtual PCD 00 01";
+export const PORTS: Record<string, number> = { [READER_0]: VPCD_PORT, [READER_1]: VPCD_PORT + 1 };
+
+let shared: PcscReaders | undefined;
+
+/**
+ * One PcscReaders per test process. The binding's watcher threads are not closed: its
+ * close() can block joining them, and the process ends after the tests anyway.
+ */
+export async function pcscBackend(): Promise<PcscReaders> {
+  if (!shared) {
+    shared = new PcscReaders();
+    await shared.ready();
+    if (!shared.serviceAvailable || !shared.readers().some((r) => r.name === READER_0)) {
+      throw new Error(`pcscd with vpcd is not running (no "${READER_0}"): run scripts/pcscd.sh start`);
+    }
+  }
+  return shared;
+}
+
+export async function waitFor(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const cardPresent = (backend: ReaderBackend, reader: string) => backend.readers().find((r) => r.name === reader)?.cardPresent === true;
+
+export function vpcdRig(backend: ReaderBackend, reader = READER_0): Rig & { inserted?: InsertedCard; cleanup(): Promise<void> } {
+  let inserted: InsertedCard | undefined;
+  const rig = {
+    service: new CardService(backend),
+    reader,
+    async insert(card: VirtualCard) {
+      if (inserted) await rig.remove();
+      inserted = await insertIntoVpcd(card, { port: PORTS[reader]! });
+      await waitFor("card inserted", () => cardPresent(backend, reader));
+    },
+    async remove() {
+      await inserted?.remove();
+      inserted = undefined;
+      await waitFor("card removed", () => !cardPresent(backend, reader));
+    },
+    async cleanup() {
+      await rig.remove();
+      rig.service.close();
+    },
+  };
+  return rig;
+}
