@@ -268,7 +268,8 @@ export class PcscReaders implements ReaderBackend {
         } catch (error) {
           throw await explain(toPinwardenError(error, "CARD_ERROR", readerName));
         }
-        if (response.length < 2) throw await explain(new PinwardenError("CARD_ERROR", { technical: "response shorter than a status word" }));
+        if (response.length < 2)
+          throw await explain(new PinwardenError("CARD_ERROR", { technical: "response shorter than a status word" }));
         return response;
       },
       control: (code, data) =>

@@ -181,7 +181,9 @@ export class Pkcs15Card extends VirtualCard {
       if (!cmd.data.equals(PKCS15_AID)) return { sw: SW.FILE_NOT_FOUND };
       this.#df = "app";
       this.#ef = undefined;
-      return (cmd.p2 & 0x0c) === 0x0c ? { sw: SW.OK } : { data: tlv(0x62, tlv(0x82, Buffer.from([0x38])), tlv(0x84, PKCS15_AID)), sw: SW.OK };
+      return (cmd.p2 & 0x0c) === 0x0c
+        ? { sw: SW.OK }
+        : { data: tlv(0x62, tlv(0x82, Buffer.from([0x38])), tlv(0x84, PKCS15_AID)), sw: SW.OK };
     }
     if (cmd.data.length % 2 !== 0 || cmd.data.length === 0) return { sw: SW.WRONG_LENGTH };
     const fids: number[] = [];

@@ -38,7 +38,8 @@ export async function waitFor(what: string, check: () => boolean, ms = 10_000): 
   }
 }
 
-export const cardPresent = (backend: ReaderBackend, reader: string) => backend.readers().find((r) => r.name === reader)?.cardPresent === true;
+export const cardPresent = (backend: ReaderBackend, reader: string) =>
+  backend.readers().find((r) => r.name === reader)?.cardPresent === true;
 
 export function vpcdRig(backend: ReaderBackend, reader = READER_0): Rig & { inserted?: InsertedCard; cleanup(): Promise<void> } {
   let inserted: InsertedCard | undefined;

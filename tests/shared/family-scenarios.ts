@@ -99,7 +99,11 @@ export function familyScenarios(facts: FamilyFacts, rig: () => Rig): void {
       const last = await rig().service.changePin(pinId, s(wrongOf(facts.pin)), s(facts.newPin), { reader });
       expect(!last.ok && last.error.code).toBe("PIN_BLOCKED");
       const blocked = await rig().service.status({ reader });
-      expect(blocked.ok && blocked.value.codes.find((c) => c.id === pinId)).toMatchObject({ blocked: true, state: "blocked", triesLeft: 0 });
+      expect(blocked.ok && blocked.value.codes.find((c) => c.id === pinId)).toMatchObject({
+        blocked: true,
+        state: "blocked",
+        triesLeft: 0,
+      });
       // Even the right PIN is refused now.
       const refused = await rig().service.changePin(pinId, s(facts.pin), s(facts.newPin), { reader });
       expect(!refused.ok && refused.error.code).toBe("PIN_BLOCKED");
