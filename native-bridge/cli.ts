@@ -181,6 +181,10 @@ export async function main(
     io.err(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
     return EXIT.usage;
   }
+  if (positionals.length > 1) {
+    io.err("pinwarden takes no codes on the command line (they would show in the process list): it asks for them, or use --stdin\n");
+    return EXIT.usage;
+  }
   if ((command === "change-pin" || command === "unblock-pin") && !values.pin) {
     io.err(`${command} needs --pin ID (see \`pinwarden status\` for the ids)\n`);
     return EXIT.usage;

@@ -40,9 +40,9 @@ export function encodeCommand(c: CommandApdu): Buffer {
 
 /** A trace line for logs: the header, and the data only when it is not secret. */
 export function describeCommand(c: CommandApdu): string {
-  const h = [c.cla, c.ins, c.p1, c.p2].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const data = c.data?.length ? (c.secret ? ` [${c.data.length} bytes masked]` : ` ${c.data.toString("hex")}`) : "";
-  return (h + data).toUpperCase();
+  const h = Buffer.from([c.cla, c.ins, c.p1, c.p2]).toString("hex").toUpperCase();
+  if (!c.data?.length) return h;
+  return c.secret ? `${h} [${c.data.length} bytes masked]` : `${h} ${c.data.toString("hex").toUpperCase()}`;
 }
 
 export const selectAid = (aid: Buffer): CommandApdu => ({

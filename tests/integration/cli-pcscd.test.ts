@@ -1,0 +1,97 @@
+/** The `pinwarden` command as a separate process, on pcscd + vpcd with a virtual card. */
+import { spawn } from "node:child_process";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
+import { pcscBackend, READER_0, vpcdRig } from "./pcsc-rig.js";
+
+function cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "native-bridge/cli.ts", ...args], {
+      env: { ...process.env, LANG: "en_US.UTF-8" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? "");
+  });
+}
+
+let rig: ReturnType<typeof vpcdRig>;
+let log: string[];
+let card: Pkcs15Card;
+
+beforeEach(async () => {
+  rig = vpcdRig(await pcscBackend());
+  log = [];
+  card = new Pkcs15Card({ apduLog: (line) => log.push(line) });
+  await rig.insert(card);
+});
+afterEach(async () => rig.cleanup());
+
+describe("pinwarden CLI", () => {
+  it("lists the readers and prints the status JSON documented in the README", async () => {
+    const readers = await cli(["readers", "--json"]);
+    expect(JSON.parse(readers.stdout).readers).toContainEqual({
+      name: READER_0,
+      cardPresent: true,
+      atr: card.atr.toString("hex").toUpperCase(),
+    });
+    const r = await cli(["status", "--reader", READER_0, "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      reader: READER_0,
+      card: {
+        profile: "pkcs15",
+        atr: card.atr.toString("hex").toUpperCase(),
+        serial: "9752269000004242",
+        label: "Pinwarden virtuellt kort",
+      },
+      codes: [
+        { id: "auth", label: "Legitimering", kind: "pin", triesLeft: 3, maxTries: 3, blocked: false, state: "ok" },
+        { id: "sign", label: "Underskrift", kind: "pin", triesLeft: 3, maxTries: 3, blocked: false, state: "ok" },
+        { id: "puk", label: "PUK", kind: "puk", triesLeft: 10, maxTries: 10, blocked: false, state: "ok" },
+      ],
+    });
+  });
+
+  it("changes a PIN with codes from stdin, masking them in the card's APDU log", async () => {
+    const r = await cli(["change-pin", "--pin", "sign", "--reader", READER_0, "--stdin"], "654321\n246810\n");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("The code for Underskrift has been changed.");
+    expect(card.codeOf(0x82)).toBe("246810");
+    expect(log.join("\n")).not.toMatch(/363534333231|323436383130/);
+  });
+
+  it("exits 3 with the tries left for a wrong PIN, and 4 once it is blocked", async () => {
+    const wrong = await cli(["change-pin", "--pin", "auth", "--stdin", "--json"], "999999\n246810\n");
+    expect(wrong.code).toBe(3);
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ error: { code: "PIN_WRONG", triesLeft: 2, support: "PW-101" } });
+    await cli(["change-pin", "--pin", "auth", "--stdin"], "999999\n246810\n");
+    const blocked = await cli(["change-pin", "--pin", "auth", "--stdin", "--lang", "sv"], "999999\n246810\n");
+    expect(blocked.code).toBe(4);
+    expect(blocked.stderr).toContain("PIN-koden är spärrad");
+    const unblock = await cli(["unblock-pin", "--pin", "auth", "--stdin"], "12345678\n246810\n");
+    expect(unblock.code).toBe(0);
+    expect(card.codeOf(0x81)).toBe("246810");
+  });
+
+  it("exits 5 for a bad new PIN without sending any code to the card", async () => {
+    for (const next of ["12ab56", "2468", "123456", "111111"]) {
+      const r = await cli(["change-pin", "--pin", "auth", "--stdin", "--json"], `123456\n${next}\n`);
+      expect(r.code, next).toBe(5);
+    }
+    expect(log.filter((l) => /^> 00(24|2C)/.test(l))).toEqual([]);
+  });
+
+  it("refuses codes on the command line and asks for --stdin without a terminal", async () => {
+    const argv = await cli(["change-pin", "--pin", "auth", "123456", "246810"]);
+    expect(argv.code).toBe(2);
+    expect(argv.stderr).toContain("no codes on the command line");
+    const noTty = await cli(["change-pin", "--pin", "auth"]);
+    expect(noTty.code).toBe(2);
+    expect(noTty.stderr).toContain("--stdin");
+    expect(card.codeOf(0x81)).toBe("123456");
+  });
+});
