@@ -9,7 +9,7 @@ export interface CommandApdu {
   p2: number;
   data?: Buffer;
   /** Expected response length; 256 is encoded as 00. Undefined = no Le. */
-  le?: number;
+  le?: number | undefined;
   /** The data field holds a PIN, PUK or similar: never print it. */
   secret?: boolean;
 }
