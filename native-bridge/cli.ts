@@ -163,7 +163,8 @@ export async function main(
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
-  const command = positionals[0];
+  // The demo card has nothing to lose: with no command, show its status.
+  const command = positionals[0] ?? (values.demo ? "status" : undefined);
   if (values.help || !command) {
     io.out(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
@@ -272,10 +273,9 @@ export async function main(
   }
 }
 
-const isEntry = process.argv[1] && /cli\.(ts|js|cjs|mjs)$/.test(process.argv[1]);
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    // Exit once stdout has drained, so piped output is never cut short.
+/** Runs the CLI and exits once stdout has drained, so piped output is never cut short. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
     (code) => process.stdout.write("", () => process.exit(code)),
     (error: unknown) => {
       process.stderr.write(`pinwarden: unexpected ${(error as Error)?.name ?? "error"}\n`);
@@ -283,3 +283,5 @@ if (isEntry) {
     },
   );
 }
+
+if (process.argv[1] && /native-bridge[\\/]cli\.(ts|js)$/.test(process.argv[1])) runCli(process.argv.slice(2));

@@ -66,7 +66,13 @@ async function measure(service: CardService, op: () => Promise<{ ok: boolean }>)
   return { apdus, ms: median(times) };
 }
 
-async function benchFamily(family: SimProfile, transport: string, backend: ReaderBackend, reader: string, insert: () => Promise<() => Promise<void>>): Promise<Row[]> {
+async function benchFamily(
+  family: SimProfile,
+  transport: string,
+  backend: ReaderBackend,
+  reader: string,
+  insert: () => Promise<() => Promise<void>>,
+): Promise<Row[]> {
   const f = FAMILY[family];
   const rows: Row[] = [];
   const remove = await insert();
@@ -216,7 +222,8 @@ async function main() {
   lines.push("| family | transport | operation | APDUs | ms |", "|---|---|---|---:|---:|");
   for (const r of rows) lines.push(`| ${r.family} | ${r.transport} | ${r.op} | ${r.apdus} | ${fmt(r.ms)} |`);
   lines.push("", "| family | OpenSC | OpenSC ms | Pinwarden cold status ms | ratio |", "|---|---|---:|---:|---:|");
-  for (const o of opensc) lines.push(`| ${o.family} | ${o.tool} | ${fmt(o.theirs)} | ${fmt(o.ours)} | ${(o.theirs / o.ours).toFixed(1)}× |`);
+  for (const o of opensc)
+    lines.push(`| ${o.family} | ${o.tool} | ${fmt(o.theirs)} | ${fmt(o.ours)} | ${(o.theirs / o.ours).toFixed(1)}× |`);
   lines.push(
     "",
     `Card arrival to status available (pkcs15, pcscd + vpcd): median ${fmt(median(arrivals))} ms, of which ${fmt(median(afterEvent))} ms from the insertion event to the status; the rest is pcscd noticing the card (it polls drivers without card-event support, vpcd among them, every 400 ms).`,
