@@ -6,7 +6,7 @@ import { ERROR_CODES } from "../../native-bridge/service/errors.js";
 
 describe("docs/cli.md", () => {
   const doc = readFileSync("docs/cli.md", "utf8");
-  const rows = doc.split("\n").filter((l) => /^\| \d+ \|/.test(l));
+  const rows = doc.split("\n").filter((l) => /^\|\s*\d+\s*\|/.test(l));
 
   it("puts every error code in the exit-code table, on the row of its exit code", () => {
     for (const code of ERROR_CODES) {
