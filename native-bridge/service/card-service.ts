@@ -101,6 +101,17 @@ export class CardService {
     );
   }
 
+  /** Changes a PUK (or an OpenPGP admin PIN) where the card and the policy allow it. */
+  async changePuk(current: Secret, next: Secret, options: OperationOptions & { id?: string } = {}): Promise<Result<CardStatus>> {
+    const id = options.id ?? "puk";
+    const known = this.#cachedCode(options.reader, id);
+    if (known && known.kind === "pin") {
+      wipeAll(current, next);
+      return this.#failure(new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: id }));
+    }
+    return this.changePin(id, current, next, options);
+  }
+
   /** Sets a new PIN for `id` with its unblocking code (PUK). Wipes `puk` and `next`. */
   async unblockPin(
     id: string,

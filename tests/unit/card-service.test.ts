@@ -213,8 +213,13 @@ describe("rules and secrets", () => {
   it("changes the PUK where the card and the policy allow it", async () => {
     const card = new Pkcs15Card();
     const { service } = setup(card);
-    expect((await service.changePin("puk", s("12345678"), s("24681357"))).ok).toBe(true);
+    expect((await service.changePuk(s("12345678"), s("24681357"))).ok).toBe(true);
     expect(card.codeOf(0x83)).toBe("24681357");
+    await service.status();
+    expect(await service.changePuk(s("123456"), s("246810"), { id: "auth" })).toMatchObject({
+      ok: false,
+      error: { code: "OPERATION_NOT_ALLOWED" },
+    });
   });
 
   it("checks the current code against the card's bounds before sending it", async () => {
