@@ -160,6 +160,12 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
     sv: "Kortet svarade inte i tid. Ta ut kortet, sätt i det igen och kontrollera kortstatus.",
     en: "The card did not answer in time. Remove and reinsert it, then check the card status.",
   },
+  REQUEST_REJECTED: {
+    support: "PW-499",
+    exitCode: EXIT.usage,
+    sv: "Begäran avvisades. Starta om Pinwarden och försök igen.",
+    en: "The request was refused. Restart Pinwarden and try again.",
+  },
   CARD_ERROR: {
     support: "PW-311",
     exitCode: EXIT.cardError,

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   "BUSY",
   "TIMEOUT",
   "CARD_ERROR",
+  "REQUEST_REJECTED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,39 @@
+import { useTranslation } from "react-i18next";
+import { StatusView } from "./components/StatusView.js";
+import { useApp } from "./state/store.js";
+import { CodeWizard } from "./wizards/CodeWizard.js";
+
+export function App() {
+  const { t } = useTranslation();
+  const view = useApp((s) => s.view);
+  const open = useApp((s) => s.open);
+  const info = useApp((s) => s.info);
+  const tab = (name: "status" | "change" | "unlock", label: string) => (
+    <button type="button" aria-current={view.name === name ? "page" : undefined} onClick={() => open({ name })}>
+      {label}
+    </button>
+  );
+  return (
+    <div className="app">
+      <header>
+        <h1>{t("app.title")}</h1>
+        <p className="subtitle">{info?.organisationName ?? t("app.subtitle")}</p>
+        <nav aria-label={t("app.title")}>
+          {tab("status", t("nav.status"))}
+          {tab("change", t("nav.change"))}
+          {tab("unlock", t("nav.unlock"))}
+        </nav>
+      </header>
+      <main>
+        {view.name === "status" && <StatusView />}
+        {/* A new key per opening: a wizard always starts at step 1 with empty fields. */}
+        {view.name === "change" && <CodeWizard key={`change-${view.pinId ?? ""}`} mode="change" initialPinId={view.pinId} />}
+        {view.name === "unlock" && <CodeWizard key={`unlock-${view.pinId ?? ""}`} mode="unlock" initialPinId={view.pinId} />}
+      </main>
+      <footer>
+        <p className="support-note">{t("wizard.supportNote")}</p>
+        {info && info.helpdeskPhone.length > 0 && <p>{t("errors.helpdesk", { phones: info.helpdeskPhone.join(", ") })}</p>}
+      </footer>
+    </div>
+  );
+}

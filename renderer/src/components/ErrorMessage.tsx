@@ -1,0 +1,18 @@
+import { useTranslation } from "react-i18next";
+import type { ApiError } from "../../contract.js";
+import { useApp } from "../state/store.js";
+
+/** An error in the user's words, with its support number and, where it helps, the helpdesk. */
+export function ErrorMessage({ error }: { error: ApiError }) {
+  const { t } = useTranslation();
+  const phones = useApp((s) => s.info?.helpdeskPhone ?? []);
+  const needsHelpdesk = ["PUK_BLOCKED", "CARD_ERROR", "PCSC_UNAVAILABLE", "CARD_UNSUPPORTED", "REQUEST_REJECTED"].includes(error.code);
+  return (
+    <div className="error" role="alert">
+      <p>
+        {t(`errors.${error.code}`, { triesLeft: error.triesLeft ?? "?" })} <span className="support-code">({t("errors.code", { support: error.support })})</span>
+      </p>
+      {needsHelpdesk && phones.length > 0 && <p>{t("errors.helpdesk", { phones: phones.join(", ") })}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { useTranslation } from "react-i18next";
+import type { CodeStatus } from "../../contract.js";
+
+/** Tries left as a sentence and as dots (filled = left). */
+export function Tries({ code }: { code: CodeStatus }) {
+  const { t } = useTranslation();
+  if (code.triesLeft === null) return <span className="tries unknown">{t("status.triesUnknown")}</span>;
+  const text =
+    code.maxTries !== null ? t("status.triesOfMax", { count: code.triesLeft, max: code.maxTries }) : t("status.triesLeft", { count: code.triesLeft });
+  return (
+    <span className={`tries ${code.state}`}>
+      {code.maxTries !== null && code.maxTries <= 15 && (
+        <span className="dots" aria-hidden="true">
+          {Array.from({ length: code.maxTries }, (_, i) => (i < code.triesLeft! ? "●" : "○")).join("")}
+        </span>
+      )}
+      <span className="tries-text">{text}</span>
+    </span>
+  );
+}
+
+/** The label users know for a code id, falling back to the card's own label. */
+export function useCodeName() {
+  const { t, i18n } = useTranslation();
+  return (code: Pick<CodeStatus, "id" | "label">) => (i18n.exists(`codes.${code.id}`) ? t(`codes.${code.id}`) : code.label);
+}

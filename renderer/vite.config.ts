@@ -1,0 +1,9 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  root: __dirname,
+  plugins: [react()],
+  build: { outDir: "../dist/renderer", emptyOutDir: true },
+  server: { host: "127.0.0.1", strictPort: true },
+});

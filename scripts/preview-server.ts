@@ -1,0 +1,146 @@
+/**
+ * `npm run preview [-- --pcsc] [--no-build]`: the renderer in a browser, on the real
+ * handlers and CardService. Default: a virtual PKCS#15 card in-process, so it works on a
+ * machine with no reader; `--pcsc` uses pcscd (put a card in with `npm run sim`).
+ *
+ * The bridge listens on 127.0.0.1 only, answers only requests that carry the per-run
+ * token (printed in the URL on the first line), only for its own Host and Origin, and is
+ * never part of the packaged app.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { extname, join, normalize, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { build } from "vite";
+import { createHandlers, subscribeCardEvents } from "../electron/handlers.js";
+import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
+import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
+import { CardService } from "../native-bridge/service/card-service.js";
+import { DEFAULT_RULES } from "../native-bridge/service/rules.js";
+import { createCard } from "../native-bridge/simulator/cards.js";
+import { InProcessReaders } from "../native-bridge/simulator/in-process-readers.js";
+import type { AppInfo } from "../renderer/contract.js";
+
+const { values } = parseArgs({
+  options: {
+    pcsc: { type: "boolean", default: false },
+    build: { type: "boolean", default: true },
+    port: { type: "string" },
+  },
+  allowNegative: true,
+});
+
+const HOST = "127.0.0.1";
+const PORT = Number(values.port ?? process.env.PORT ?? 5178);
+const ROOT = resolve(import.meta.dirname, "../dist/renderer");
+const MAX_BODY = 4096;
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
+
+const token = randomBytes(24).toString("base64url");
+const tokenBytes = Buffer.from(token);
+
+if (values.build) {
+  await build({ configFile: resolve(import.meta.dirname, "../renderer/vite.config.ts"), logLevel: "warn" });
+}
+if (!existsSync(join(ROOT, "index.html"))) {
+  process.stderr.write("no renderer build in dist/renderer: run without --no-build\n");
+  process.exit(1);
+}
+
+let backend: ReaderBackend;
+if (values.pcsc) {
+  backend = new PcscReaders();
+} else {
+  const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
+  demo.insert(createCard("pkcs15"));
+  backend = demo;
+}
+await backend.ready();
+const service = new CardService(backend);
+const info = (): AppInfo => ({
+  rules: DEFAULT_RULES,
+  helpdeskPhone: ["intern 30000"],
+  organisationName: values.pcsc ? null : "Pinwarden demo",
+  language: null,
+});
+const handlers = createHandlers(service, info);
+
+function tokenOk(candidate: string | undefined): boolean {
+  const b = Buffer.from(candidate ?? "");
+  return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes);
+}
+
+/** Host and Origin must name this server: no other page (or DNS rebinding) gets in. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const allowed = [`${HOST}:${PORT}`, `localhost:${PORT}`];
+  if (!allowed.includes(req.headers.host ?? "")) return false;
+  const origin = req.headers.origin;
+  return origin === undefined || allowed.some((a) => origin === `http://${a}`);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error("body too large");
+    chunks.push(chunk as Buffer);
+  }
+  const body = Buffer.concat(chunks);
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } finally {
+    body.fill(0);
+    for (const c of chunks) c.fill(0);
+  }
+}
+
+function serveStatic(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? "/", `http://${HOST}`);
+  const path = normalize(join(ROOT, url.pathname === "/" ? "index.html" : url.pathname));
+  if (!path.startsWith(ROOT) || !existsSync(path) || !statSync(path).isFile()) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "x-content-type-options": "nosniff" });
+  createReadStream(path).pipe(res);
+}
+
+const server = createServer((req, res) => {
+  void (async () => {
+    if (!sameOrigin(req)) return void res.writeHead(403).end();
+    const url = new URL(req.url ?? "/", `http://${HOST}`);
+    if (!url.pathname.startsWith("/api/")) return serveStatic(req, res);
+    const route = url.pathname.slice(5);
+    if (route === "events") {
+      if (!tokenOk(url.searchParams.get("token") ?? undefined)) return void res.writeHead(401).end();
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+      res.write(": connected\n\n");
+      const off = subscribeCardEvents(backend, (e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
+      req.on("close", off);
+      return;
+    }
+    if (!tokenOk(req.headers["x-pinwarden-token"] as string | undefined)) return send(res, 401, { error: "token" });
+    try {
+      if (req.method === "GET" && route === "info") return send(res, 200, await handlers.info());
+      if (req.method === "GET" && route === "status") return send(res, 200, await handlers.status());
+      if (req.method === "POST" && route === "change-pin") return send(res, 200, await handlers.changePin(await readJson(req)));
+      if (req.method === "POST" && route === "unblock-pin") return send(res, 200, await handlers.unblockPin(await readJson(req)));
+      return send(res, 404, { error: "no such route" });
+    } catch {
+      // Never echo what came in: it may hold a code.
+      return send(res, 400, { error: "bad request" });
+    }
+  })();
+});
+
+server.listen(PORT, HOST, () => {
+  process.stdout.write(`http://${HOST}:${PORT}/?token=${token}\n`);
+  process.stdout.write(`Pinwarden preview on ${values.pcsc ? "the PC/SC service" : "a built-in virtual card"}; Ctrl-C to stop.\n`);
+});
