@@ -11,6 +11,14 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: "renderer",
+          include: ["tests/renderer/**/*.test.tsx"],
+          environment: "jsdom",
+        },
+        esbuild: { jsx: "automatic" },
+      },
+      {
         // One pcscd per machine: integration files run one after another in one process.
         test: {
           name: "integration",

@@ -35,7 +35,13 @@ const HOST = "127.0.0.1";
 const PORT = Number(values.port ?? process.env.PORT ?? 5178);
 const ROOT = resolve(import.meta.dirname, "../dist/renderer");
 const MAX_BODY = 4096;
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
 
 const token = randomBytes(24).toString("base64url");
 const tokenBytes = Buffer.from(token);

@@ -6,11 +6,7 @@
 import type { CodeRules, CodeStatus } from "../contract.js";
 
 export type CodeProblem =
-  | { kind: "digits" }
-  | { kind: "length"; min: number; max: number }
-  | { kind: "mismatch" }
-  | { kind: "same" }
-  | { kind: "weak" };
+  { kind: "digits" } | { kind: "length"; min: number; max: number } | { kind: "mismatch" } | { kind: "same" } | { kind: "weak" };
 
 /** One repeated digit, or a run stepping by one up or down (123456, 987654). */
 export function isWeakCode(code: string): boolean {

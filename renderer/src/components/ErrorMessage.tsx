@@ -10,7 +10,8 @@ export function ErrorMessage({ error }: { error: ApiError }) {
   return (
     <div className="error" role="alert">
       <p>
-        {t(`errors.${error.code}`, { triesLeft: error.triesLeft ?? "?" })} <span className="support-code">({t("errors.code", { support: error.support })})</span>
+        {t(`errors.${error.code}`, { triesLeft: error.triesLeft ?? "?" })}{" "}
+        <span className="support-code">({t("errors.code", { support: error.support })})</span>
       </p>
       {needsHelpdesk && phones.length > 0 && <p>{t("errors.helpdesk", { phones: phones.join(", ") })}</p>}
     </div>

@@ -3,7 +3,11 @@ import { useApp } from "../state/store.js";
 import { ErrorMessage } from "./ErrorMessage.js";
 import { Tries, useCodeName } from "./Tries.js";
 
-const NO_CARD_STATES: Record<string, string> = { NO_CARD: "status.noCard", NO_READER: "status.noReader", PCSC_UNAVAILABLE: "status.noService" };
+const NO_CARD_STATES: Record<string, string> = {
+  NO_CARD: "status.noCard",
+  NO_READER: "status.noReader",
+  PCSC_UNAVAILABLE: "status.noService",
+};
 
 export function StatusView() {
   const { t } = useTranslation();

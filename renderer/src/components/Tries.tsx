@@ -6,7 +6,9 @@ export function Tries({ code }: { code: CodeStatus }) {
   const { t } = useTranslation();
   if (code.triesLeft === null) return <span className="tries unknown">{t("status.triesUnknown")}</span>;
   const text =
-    code.maxTries !== null ? t("status.triesOfMax", { count: code.triesLeft, max: code.maxTries }) : t("status.triesLeft", { count: code.triesLeft });
+    code.maxTries !== null
+      ? t("status.triesOfMax", { count: code.triesLeft, max: code.maxTries })
+      : t("status.triesLeft", { count: code.triesLeft });
   return (
     <span className={`tries ${code.state}`}>
       {code.maxTries !== null && code.maxTries <= 15 && (

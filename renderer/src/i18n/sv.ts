@@ -20,7 +20,14 @@ export const sv = {
     blockedHint: "{{label}} är spärrad. Lås upp den med din PUK-kod.",
     pukBlockedHint: "PUK-koden är spärrad. Kortet måste bytas ut eller återställas av en administratör.",
   },
-  codes: { auth: "Legitimering", sign: "Underskrift", puk: "PUK-kod (upplåsningskod)", user: "PIN-kod", admin: "Administratörs-PIN", reset: "Återställningskod" },
+  codes: {
+    auth: "Legitimering",
+    sign: "Underskrift",
+    puk: "PUK-kod (upplåsningskod)",
+    user: "PIN-kod",
+    admin: "Administratörs-PIN",
+    reset: "Återställningskod",
+  },
   wizard: {
     step: "Steg {{step}} av {{total}}",
     cancel: "Avbryt",

@@ -61,7 +61,13 @@ export const useApp = create<AppState>((set, get) => ({
     set({ loading: true });
     const r = await api.status();
     if (r.ok) set({ status: r.value, statusError: null, loading: false, cardPresent: true });
-    else set({ status: r.status ?? null, statusError: r.error, loading: false, cardPresent: !["NO_CARD", "NO_READER", "PCSC_UNAVAILABLE"].includes(r.error.code) });
+    else
+      set({
+        status: r.status ?? null,
+        statusError: r.error,
+        loading: false,
+        cardPresent: !["NO_CARD", "NO_READER", "PCSC_UNAVAILABLE"].includes(r.error.code),
+      });
   },
 
   open(view) {

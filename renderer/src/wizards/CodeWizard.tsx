@@ -25,7 +25,9 @@ const TOTAL = 4;
 
 function eligible(status: CardStatus | null, mode: WizardMode): CodeStatus[] {
   if (!status) return [];
-  return status.codes.filter((c) => (mode === "change" ? c.canChange && (c.kind === "pin" || c.kind === "admin") : c.kind === "pin" && c.canUnblock));
+  return status.codes.filter((c) =>
+    mode === "change" ? c.canChange && (c.kind === "pin" || c.kind === "admin") : c.kind === "pin" && c.canUnblock,
+  );
 }
 
 export function CodeWizard({ mode, initialPinId }: { mode: WizardMode; initialPinId?: string | undefined }) {
@@ -103,7 +105,12 @@ export function CodeWizard({ mode, initialPinId }: { mode: WizardMode; initialPi
     clearCodes();
     if (r.ok) applyStatus(r.value);
     else if (r.status) applyStatus(r.status);
-    record({ operation: mode === "change" ? "changePin" : "unblockPin", codeId: pin.id, result: r.ok ? "ok" : r.error.code, ...(r.ok ? {} : { support: r.error.support }) });
+    record({
+      operation: mode === "change" ? "changePin" : "unblockPin",
+      codeId: pin.id,
+      result: r.ok ? "ok" : r.error.code,
+      ...(r.ok ? {} : { support: r.error.support }),
+    });
     if (r.ok) {
       setPhase("done");
       return;
@@ -138,7 +145,8 @@ export function CodeWizard({ mode, initialPinId }: { mode: WizardMode; initialPi
 
   const problemText = (p: CodeProblem | "lastTry") => {
     if (p === "lastTry") return t("wizard.lastTryRequired");
-    if (p.kind === "length") return p.min === p.max ? t("validation.length", { min: p.min }) : t("validation.lengthRange", { min: p.min, max: p.max });
+    if (p.kind === "length")
+      return p.min === p.max ? t("validation.length", { min: p.min }) : t("validation.lengthRange", { min: p.min, max: p.max });
     return t(`validation.${p.kind}`);
   };
 
@@ -176,7 +184,14 @@ export function CodeWizard({ mode, initialPinId }: { mode: WizardMode; initialPi
               <legend>{t(mode === "change" ? "wizard.choose.legend" : "wizard.choose.legendUnlock")}</legend>
               {codes.map((c, i) => (
                 <label key={c.id} className="choice">
-                  <input type="radio" name="pin" value={c.id} checked={c.id === pin.id} autoFocus={i === 0} onChange={() => setPinId(c.id)} />
+                  <input
+                    type="radio"
+                    name="pin"
+                    value={c.id}
+                    checked={c.id === pin.id}
+                    autoFocus={i === 0}
+                    onChange={() => setPinId(c.id)}
+                  />
                   <span>{name(c)}</span> <Tries code={c} />
                 </label>
               ))}
@@ -191,7 +206,8 @@ export function CodeWizard({ mode, initialPinId }: { mode: WizardMode; initialPi
                 <div className="last-try">
                   <p role="alert">{t("wizard.lastTry", { code: name(typed) })}</p>
                   <label>
-                    <input type="checkbox" autoFocus checked={lastTryOk} onChange={(e) => setLastTryOk(e.target.checked)} /> {t("wizard.lastTryConfirm")}
+                    <input type="checkbox" autoFocus checked={lastTryOk} onChange={(e) => setLastTryOk(e.target.checked)} />{" "}
+                    {t("wizard.lastTryConfirm")}
                   </label>
                 </div>
               )}

@@ -1,0 +1,57 @@
+/**
+ * Renders the app on the real handlers and CardService with in-process virtual cards.
+ * The only stand-in is the IPC hop itself, replaced by a JSON round trip (what crosses
+ * Electron's IPC is a structured clone, which JSON approximates for these plain objects).
+ */
+import { render } from "@testing-library/react";
+import { I18nextProvider } from "react-i18next";
+import { createHandlers, subscribeCardEvents } from "../../electron/handlers.js";
+import { CardService } from "../../native-bridge/service/card-service.js";
+import { DEFAULT_RULES } from "../../native-bridge/service/rules.js";
+import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
+import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
+import type { AppInfo, Language, PinwardenApi } from "../../renderer/contract.js";
+import { App } from "../../renderer/src/App.js";
+import { createI18n } from "../../renderer/src/i18n/index.js";
+import { useApp } from "../../renderer/src/state/store.js";
+
+const initial = useApp.getState();
+const clone = <T,>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+export interface Harness {
+  readers: InProcessReaders;
+  service: CardService;
+  api: PinwardenApi;
+  /** Everything the renderer sent over the bridge, for "was anything sent?" checks. */
+  sent: string[];
+}
+
+export async function renderApp(card: VirtualCard | null, language: Language = "sv", readerNames = ["Testläsare"]): Promise<Harness> {
+  useApp.setState(initial, true);
+  const readers = new InProcessReaders(readerNames);
+  if (card) readers.insert(card);
+  const service = new CardService(readers);
+  const info: AppInfo = { rules: DEFAULT_RULES, helpdeskPhone: ["intern 30000"], organisationName: null, language };
+  const handlers = createHandlers(service, () => info);
+  const sent: string[] = [];
+  const api: PinwardenApi = {
+    info: async () => clone(await handlers.info()),
+    status: async () => clone(await handlers.status()),
+    changePin: async (r) => {
+      sent.push("changePin");
+      return clone(await handlers.changePin(clone(r)));
+    },
+    unblockPin: async (r) => {
+      sent.push("unblockPin");
+      return clone(await handlers.unblockPin(clone(r)));
+    },
+    subscribe: (listener) => subscribeCardEvents(readers, (e) => listener(clone(e))),
+  };
+  render(
+    <I18nextProvider i18n={createI18n(language)}>
+      <App />
+    </I18nextProvider>,
+  );
+  await useApp.getState().connect(api);
+  return { readers, service, api, sent };
+}
