@@ -30,6 +30,18 @@ export default defineConfig({
           pool: "forks",
         },
       },
+      {
+        // Real Chromium against the preview bridge on pcscd; uses the second vpcd reader.
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          environment: "node",
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+        },
+      },
     ],
   },
 });

@@ -1,14 +1,17 @@
 /**
- * `npm run preview [-- --pcsc] [--no-build]`: the renderer in a browser, on the real
- * handlers and CardService. Default: a virtual PKCS#15 card in-process, so it works on a
- * machine with no reader; `--pcsc` uses pcscd (put a card in with `npm run sim`).
+ * `npm run preview [-- --pcsc | --auto] [--reader-filter NAME] [--no-build]`: the renderer
+ * in a browser, on the real handlers and CardService. Default: a virtual PKCS#15 card
+ * in-process, so it works on a machine with no reader; `--pcsc` uses pcscd (put a card in
+ * with `npm run sim`); `--auto` (`npm run demo`) uses pcscd where it has a reader, else
+ * the virtual card.
  *
  * The bridge listens on 127.0.0.1 only, answers only requests that carry the per-run
  * token (printed in the URL on the first line), only for its own Host and Origin, and is
  * never part of the packaged app.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,15 +28,18 @@ import type { AppInfo } from "../renderer/contract.js";
 const { values } = parseArgs({
   options: {
     pcsc: { type: "boolean", default: false },
+    auto: { type: "boolean", default: false },
     build: { type: "boolean", default: true },
     port: { type: "string" },
+    "reader-filter": { type: "string" },
   },
   allowNegative: true,
 });
 
 const HOST = "127.0.0.1";
 const PORT = Number(values.port ?? process.env.PORT ?? 5178);
-const ROOT = resolve(import.meta.dirname, "../dist/renderer");
+// Each run builds into a directory of its own, so two previews (tests) never race on one.
+const ROOT = values.build ? mkdtempSync(join(tmpdir(), "pinwarden-renderer-")) : resolve(import.meta.dirname, "../dist/renderer");
 const MAX_BODY = 4096;
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -47,27 +53,38 @@ const token = randomBytes(24).toString("base64url");
 const tokenBytes = Buffer.from(token);
 
 if (values.build) {
-  await build({ configFile: resolve(import.meta.dirname, "../renderer/vite.config.ts"), logLevel: "warn" });
+  await build({
+    configFile: resolve(import.meta.dirname, "../renderer/vite.config.ts"),
+    logLevel: "warn",
+    build: { outDir: ROOT, emptyOutDir: true },
+  });
 }
 if (!existsSync(join(ROOT, "index.html"))) {
-  process.stderr.write("no renderer build in dist/renderer: run without --no-build\n");
+  process.stderr.write("no renderer build in dist/renderer: run `npm run build:renderer`, or drop --no-build\n");
   process.exit(1);
 }
 
-let backend: ReaderBackend;
-if (values.pcsc) {
-  backend = new PcscReaders();
-} else {
+async function pickBackend(): Promise<{ backend: ReaderBackend; real: boolean }> {
+  if (values.pcsc || values.auto) {
+    const pcsc = new PcscReaders(values["reader-filter"] ? { readerFilter: values["reader-filter"] } : {});
+    await pcsc.ready();
+    if (values.pcsc || pcsc.readers().length > 0) return { backend: pcsc, real: true };
+    // No service or no reader: the built-in card. (With the service down the binding holds
+    // nothing, so closing cannot block.)
+    if (!pcsc.serviceAvailable) await pcsc.close();
+  }
   const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
   demo.insert(createCard("pkcs15"));
-  backend = demo;
+  return { backend: demo, real: false };
 }
+
+const { backend, real } = await pickBackend();
 await backend.ready();
 const service = new CardService(backend);
 const info = (): AppInfo => ({
   rules: DEFAULT_RULES,
   helpdeskPhone: ["intern 30000"],
-  organisationName: values.pcsc ? null : "Pinwarden demo",
+  organisationName: real ? null : "Pinwarden demo",
   language: null,
 });
 const handlers = createHandlers(service, info);
@@ -146,7 +163,11 @@ const server = createServer((req, res) => {
   })();
 });
 
+server.on("error", (error: NodeJS.ErrnoException) => {
+  process.stderr.write(error.code === "EADDRINUSE" ? `port ${PORT} is in use: set PORT to another one\n` : `preview: ${error.message}\n`);
+  process.exit(1);
+});
 server.listen(PORT, HOST, () => {
   process.stdout.write(`http://${HOST}:${PORT}/?token=${token}\n`);
-  process.stdout.write(`Pinwarden preview on ${values.pcsc ? "the PC/SC service" : "a built-in virtual card"}; Ctrl-C to stop.\n`);
+  process.stdout.write(`Pinwarden preview on ${real ? "the PC/SC service" : "a built-in virtual card"}; Ctrl-C to stop.\n`);
 });

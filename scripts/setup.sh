@@ -9,6 +9,7 @@ APT_PACKAGES=(
   pcscd vsmartcard-vpcd libpcsclite-dev pcsc-tools # PC/SC service, virtual reader, headers
   opensc yubico-piv-tool gnupg scdaemon            # independent clients for the virtual cards
   iproute2 procps                                  # scripts/pcscd.sh
+  chromium                                         # browser tests (playwright-core drives it)
 )
 
 missing=()

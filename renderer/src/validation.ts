@@ -45,8 +45,14 @@ export function checkNew(code: CodeStatus, rules: CodeRules, next: string, confi
   return null;
 }
 
-/** The length a digit indicator should show boxes for. */
-export function expectedLength(code: CodeStatus, rules: CodeRules, isNew: boolean): number {
-  const { min, max } = bounds(code, isNew ? rules : null);
-  return min === max ? min : max;
+/**
+ * How many digit boxes to draw: the policy's fixed length where the card allows it (six
+ * for a Net iD PIN, even for a current code the card would take up to eight of), else the
+ * longest the code may be.
+ */
+export function expectedLength(code: CodeStatus, rules: CodeRules): number {
+  const rule = code.kind === "pin" ? rules.pin : rules.puk;
+  if (rule.minLength === rule.maxLength && rule.minLength >= code.minLength && rule.minLength <= code.maxLength) return rule.minLength;
+  const { min, max } = bounds(code, rules);
+  return min === max ? min : Math.max(min, Math.min(max, code.maxLength));
 }

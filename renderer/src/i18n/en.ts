@@ -4,7 +4,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const en: Shape<typeof sv> = {
   app: { title: "Pinwarden", subtitle: "The codes on your card" },
-  nav: { status: "Card status", change: "Change PIN", unlock: "Unlock with PUK" },
+  nav: { status: "Card status", change: "Change PIN", unlock: "Unlock card with PUK" },
   status: {
     heading: "Card status",
     reader: "Card reader",
@@ -42,7 +42,7 @@ export const en: Shape<typeof sv> = {
     lastTryConfirm: "I understand that a wrong code will block it",
     lastTryRequired: "Confirm that you understand before you go on.",
     change: { title: "Change PIN", ok: "Change", done: "The PIN for {{code}} has been changed." },
-    unlock: { title: "Unlock with PUK", ok: "Unlock", done: "{{code}} is unlocked with the new PIN." },
+    unlock: { title: "Unlock card with PUK", ok: "Unlock", done: "{{code}} is unlocked with the new PIN." },
     nothingToUnlock: "No code on this card can be unlocked with a PUK.",
     offerUnlock: "Unlock with PUK",
     removed: "The card was removed. Nothing changed that the card status does not show. Insert the card to start again.",

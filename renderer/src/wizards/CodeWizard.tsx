@@ -216,7 +216,7 @@ export function CodeWizard({ mode, initialPinId }: { mode: WizardMode; initialPi
                 label={mode === "change" ? t("wizard.current.label", { code: name(pin) }) : t("wizard.puk.label")}
                 value={first}
                 onChange={setFirst}
-                length={expectedLength(typed, info!.rules, false)}
+                length={expectedLength(typed, info!.rules)}
                 maxLength={typed.maxLength}
                 numeric={typed.numeric}
                 autoFocus={typed.triesLeft !== 1}
@@ -234,7 +234,7 @@ export function CodeWizard({ mode, initialPinId }: { mode: WizardMode; initialPi
                 label={t("wizard.new.label", { code: name(pin) })}
                 value={next}
                 onChange={setNext}
-                length={expectedLength(pin, info!.rules, true)}
+                length={expectedLength(pin, info!.rules)}
                 maxLength={pin.maxLength}
                 numeric={pin.numeric || info!.rules.digitsOnly}
                 autoFocus
@@ -246,7 +246,7 @@ export function CodeWizard({ mode, initialPinId }: { mode: WizardMode; initialPi
                 label={t("wizard.new.confirm")}
                 value={confirm}
                 onChange={setConfirm}
-                length={expectedLength(pin, info!.rules, true)}
+                length={expectedLength(pin, info!.rules)}
                 maxLength={pin.maxLength}
                 numeric={pin.numeric || info!.rules.digitsOnly}
                 invalid={problem !== null && problem !== "lastTry" && problem.kind === "mismatch"}
