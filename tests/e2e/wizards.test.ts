@@ -100,7 +100,9 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
   it("changes the signing PIN with the keyboard alone, and the card really changed", async () => {
     await open();
     await step(`${lang}-status`);
-    await page.getByRole("button", { name: T.change }).focus();
+    // Tab from the top of the page: the status tab, then the change tab.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     await page.getByText(lang === "sv" ? "Steg 1 av 4" : "Step 1 of 4").waitFor();
     await page.keyboard.press("ArrowDown"); // the second radio: Underskrift / Signing
