@@ -44,7 +44,16 @@ export interface Handlers {
   unblockPin(payload: unknown): Promise<ApiResult<CardStatus>>;
 }
 
-export function createHandlers(service: CardService, info: () => AppInfo, onRejected?: (what: string) => void): Handlers {
+export interface HandlerHooks {
+  /** A payload failed its schema (logged by the caller, without the payload). */
+  onRejected?: (what: string) => void;
+  /** Wraps each change or unblock that passed its schema (the tray shows "busy" meanwhile). */
+  around?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
+export function createHandlers(service: CardService, info: () => AppInfo, hooks: HandlerHooks = {}): Handlers {
+  const { onRejected } = hooks;
+  const around = hooks.around ?? (<T>(work: () => Promise<T>) => work());
   return {
     info: async () => info(),
     status: async () => toApi(await service.status()),
@@ -55,7 +64,7 @@ export function createHandlers(service: CardService, info: () => AppInfo, onReje
         return { ok: false, error: REJECTED };
       }
       const { pinId, current, next } = parsed.data;
-      return toApi(await service.changePin(pinId, Secret.fromString(current), Secret.fromString(next)));
+      return toApi(await around(() => service.changePin(pinId, Secret.fromString(current), Secret.fromString(next))));
     },
     async unblockPin(payload) {
       const parsed = unblockPinSchema.safeParse(payload);
@@ -64,7 +73,7 @@ export function createHandlers(service: CardService, info: () => AppInfo, onReje
         return { ok: false, error: REJECTED };
       }
       const { pinId, puk, next } = parsed.data;
-      return toApi(await service.unblockPin(pinId, Secret.fromString(puk), Secret.fromString(next)));
+      return toApi(await around(() => service.unblockPin(pinId, Secret.fromString(puk), Secret.fromString(next))));
     },
   };
 }

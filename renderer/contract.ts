@@ -96,6 +96,15 @@ export type CardEvent =
   | { type: "service-down" }
   | { type: "service-up" };
 
+/** Sent by the app itself: open a view (a tray menu item or a notification was clicked). */
+export interface NavigateEvent {
+  type: "navigate";
+  view: "status" | "change" | "unlock";
+  pinId?: string;
+}
+
+export type AppEvent = CardEvent | NavigateEvent;
+
 export interface ChangePinRequest {
   pinId: string;
   current: string;
@@ -113,8 +122,8 @@ export interface PinwardenApi {
   status(): Promise<ApiResult<CardStatus>>;
   changePin(request: ChangePinRequest): Promise<ApiResult<CardStatus>>;
   unblockPin(request: UnblockPinRequest): Promise<ApiResult<CardStatus>>;
-  /** Calls `listener` for every reader or card event until the returned function is called. */
-  subscribe(listener: (event: CardEvent) => void): () => void;
+  /** Calls `listener` for every reader, card or navigation event until the returned function is called. */
+  subscribe(listener: (event: AppEvent) => void): () => void;
 }
 
 /** IPC channel names (Electron) and HTTP paths (preview bridge) for the calls above. */

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run -s typecheck
 npm run -s lint
+# The Electron main and preload bundles and the renderer must build (the binary cannot run here).
+npm run -s build
 bash scripts/pcscd.sh start
 mkdir -p test-results
 status=0

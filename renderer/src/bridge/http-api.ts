@@ -3,7 +3,7 @@
  * per-run token, and server-sent events for card events. Never part of the packaged app;
  * there the preload provides `window.pinwarden` over IPC.
  */
-import type { CardEvent, PinwardenApi } from "../../contract.js";
+import type { AppEvent, PinwardenApi } from "../../contract.js";
 
 export function createHttpApi(token: string, base = ""): PinwardenApi {
   const call = async <T>(path: string, body?: unknown): Promise<T> => {
@@ -22,7 +22,7 @@ export function createHttpApi(token: string, base = ""): PinwardenApi {
     unblockPin: (request) => call("unblock-pin", request),
     subscribe(listener) {
       const source = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}`);
-      source.onmessage = (m) => listener(JSON.parse(m.data as string) as CardEvent);
+      source.onmessage = (m) => listener(JSON.parse(m.data as string) as AppEvent);
       return () => source.close();
     },
   };

@@ -47,6 +47,10 @@ export const useApp = create<AppState>((set, get) => ({
   async connect(api) {
     set({ api });
     api.subscribe((event) => {
+      if (event.type === "navigate") {
+        set({ view: event.pinId ? { name: event.view, pinId: event.pinId } : { name: event.view } } as Pick<AppState, "view">);
+        return;
+      }
       if (event.type === "card-removed") set((s) => ({ cardEpoch: s.cardEpoch + 1, cardPresent: false, status: null }));
       if (event.type === "card-inserted") set((s) => ({ cardEpoch: s.cardEpoch + 1 }));
       void get().refresh();

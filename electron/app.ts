@@ -1,0 +1,206 @@
+/**
+ * The tray app: one instance per user session, a tray icon that follows the card, a menu,
+ * a window on demand, IPC, notifications and the audit log. Electron's objects are passed
+ * in, so the same code runs under tests with `electron` mocked (the binary cannot run on
+ * our build machines) and for real in main.ts.
+ */
+import { join } from "node:path";
+import type * as ElectronModule from "electron";
+import type { Logger } from "winston";
+import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
+import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
+import { CardService } from "../native-bridge/service/card-service.js";
+import { DEFAULT_RULES } from "../native-bridge/service/rules.js";
+import type { AppInfo, CardStatus, Language } from "../renderer/contract.js";
+import { createHandlers, subscribeCardEvents, type Handlers } from "./handlers.js";
+import { registerIpc, senderCheck } from "./ipc.js";
+import { createLogger } from "./logging.js";
+import { iconFile, menuTemplate, tooltipFor, trayStateOf, type MonitorSnapshot, type TrayState } from "./tray-state.js";
+import { hardenSession, WindowManager } from "./window.js";
+
+export type ElectronApi = Pick<
+  typeof ElectronModule,
+  "app" | "Tray" | "Menu" | "BrowserWindow" | "ipcMain" | "Notification" | "nativeTheme" | "session"
+>;
+
+export interface AppOptions {
+  /** Where assets/ is (tray icons, app icon). */
+  assetsDir: string;
+  /** The renderer's page, e.g. file:///…/dist/renderer/index.html. */
+  pageUrl: string;
+  preloadPath: string;
+  /** A reader stack to use instead of the PC/SC service (demo mode, tests). */
+  backend?: ReaderBackend;
+  logger?: Logger;
+  language?: Language;
+  startAtLogin?: boolean;
+  notifications?: boolean;
+  helpdeskPhone?: string[];
+  organisationName?: string | null;
+}
+
+export interface RunningApp {
+  service: CardService;
+  handlers: Handlers;
+  windows: WindowManager;
+  snapshot(): MonitorSnapshot;
+  trayState(): TrayState;
+  /** Reads the card again and updates the tray; resolves when done. */
+  refresh(): Promise<void>;
+  quit(): void;
+}
+
+const NOTIFY: Record<Language, { blocked: (l: string) => string; low: (l: string) => string; title: string }> = {
+  sv: {
+    title: "Pinwarden",
+    blocked: (l) => `${l} är spärrad. Klicka för att låsa upp med PUK-kod.`,
+    low: (l) => `${l} har bara ett försök kvar.`,
+  },
+  en: {
+    title: "Pinwarden",
+    blocked: (l) => `${l} is blocked. Click to unlock it with your PUK.`,
+    low: (l) => `${l} has only one try left.`,
+  },
+};
+
+export async function startApp(electron: ElectronApi, options: AppOptions): Promise<RunningApp | null> {
+  const { app, Tray, Menu, BrowserWindow, ipcMain, Notification, nativeTheme, session } = electron;
+  // One instance per user session: a second start shows the first one's window.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  await app.whenReady();
+
+  const language: Language = options.language ?? (app.getLocale().toLowerCase().startsWith("sv") ? "sv" : "en");
+  const log = options.logger ?? createLogger({ directory: app.getPath("logs"), console: !app.isPackaged });
+  const backend = options.backend ?? new PcscReaders();
+  const service = new CardService(backend, { audit: (event) => log.info("audit", { ...event }) });
+  const info = (): AppInfo => ({
+    rules: DEFAULT_RULES,
+    helpdeskPhone: options.helpdeskPhone ?? [],
+    organisationName: options.organisationName ?? null,
+    language,
+  });
+
+  let busy = false;
+  const handlers = createHandlers(service, info, {
+    onRejected: (what) => log.warn("ipc payload rejected", { channel: what }),
+    async around(work) {
+      busy = true;
+      updateTray();
+      try {
+        return await work();
+      } finally {
+        busy = false;
+        await refresh();
+      }
+    },
+  });
+
+  const windows = new WindowManager({
+    BrowserWindow,
+    pageUrl: options.pageUrl,
+    preload: options.preloadPath,
+    isPackaged: app.isPackaged,
+    icon: join(options.assetsDir, process.platform === "win32" ? "icon.ico" : "icon.png"),
+    title: "Pinwarden",
+  });
+  hardenSession(session.defaultSession);
+  registerIpc(
+    ipcMain,
+    handlers,
+    senderCheck((sender, url, isMain) => windows.isOwnFrame(sender, url, isMain)),
+    log,
+  );
+
+  let status: CardStatus | null = null;
+  let error: string | null = null;
+  const snapshot = (): MonitorSnapshot => {
+    const readers = backend.readers();
+    return {
+      serviceAvailable: backend.serviceAvailable,
+      readerCount: readers.length,
+      cardPresent: readers.some((r) => r.cardPresent),
+      status,
+      error,
+      busy,
+    };
+  };
+
+  const tray = new Tray(join(options.assetsDir, "tray", iconFile("no-card", nativeTheme.shouldUseDarkColors, process.platform)));
+  const actions = {
+    change: () => void windows.show({ type: "navigate", view: "change" }),
+    unlock: () => void windows.show({ type: "navigate", view: "unlock" }),
+    status: () => void windows.show({ type: "navigate", view: "status" }),
+    support: () => void windows.show({ type: "navigate", view: "status" }),
+    about: () => void windows.show({ type: "navigate", view: "status" }),
+    quit: () => quit(),
+  };
+  function updateTray(): void {
+    const s = snapshot();
+    const state = trayStateOf(s);
+    tray.setImage(join(options.assetsDir, "tray", iconFile(state, nativeTheme.shouldUseDarkColors, process.platform)));
+    tray.setToolTip(tooltipFor(state, language));
+    tray.setContextMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(s, language, actions).map(({ id, ...item }) => (id === "separator" ? { type: "separator" } : { id, ...item })),
+      ),
+    );
+  }
+  tray.on("click", actions.status);
+  nativeTheme.on("updated", updateTray);
+
+  async function refresh(): Promise<void> {
+    if (!backend.serviceAvailable || !backend.readers().some((r) => r.cardPresent)) {
+      status = null;
+      error = null;
+    } else {
+      const r = await service.status();
+      status = r.ok ? r.value : (r.status ?? null);
+      error = r.ok ? null : r.error.code;
+    }
+    updateTray();
+  }
+
+  /** A card arrives whose PIN is blocked or has one try left: say so, and open the right wizard on click. */
+  function notifyAbout(current: CardStatus | null): void {
+    if (options.notifications === false || !current || !Notification.isSupported()) return;
+    const pin =
+      current.codes.find((c) => c.kind === "pin" && c.state === "blocked") ??
+      current.codes.find((c) => c.kind === "pin" && c.state === "low");
+    if (!pin) return;
+    const text = NOTIFY[language];
+    const blocked = pin.state === "blocked";
+    const note = new Notification({ title: text.title, body: blocked ? text.blocked(pin.label) : text.low(pin.label) });
+    note.on("click", () => void windows.show({ type: "navigate", view: blocked ? "unlock" : "change", pinId: pin.id }));
+    note.show();
+  }
+
+  const onReaderEvent = (e: ReaderEvent) => {
+    void refresh().then(() => {
+      if (e.type === "card-inserted") notifyAbout(status);
+    });
+  };
+  backend.on(onReaderEvent);
+  subscribeCardEvents(backend, (e) => windows.send(e));
+
+  app.on("second-instance", () => void windows.show());
+  // The tray keeps running with no window open.
+  app.on("window-all-closed", () => undefined);
+  app.setLoginItemSettings({ openAtLogin: options.startAtLogin ?? false });
+
+  function quit(): void {
+    windows.quitting();
+    tray.destroy();
+    service.close();
+    app.quit();
+  }
+
+  await backend.ready();
+  await refresh();
+  notifyAbout(status);
+  log.info("started", { version: app.getVersion(), reader: backend.readers()[0]?.name ?? null });
+
+  return { service, handlers, windows, snapshot, trayState: () => trayStateOf(snapshot()), refresh, quit };
+}
