@@ -20,7 +20,7 @@ import { hardenSession, WindowManager } from "./window.js";
 
 export type ElectronApi = Pick<
   typeof ElectronModule,
-  "app" | "Tray" | "Menu" | "BrowserWindow" | "ipcMain" | "Notification" | "nativeTheme" | "session"
+  "app" | "Tray" | "Menu" | "BrowserWindow" | "ipcMain" | "Notification" | "nativeTheme" | "session" | "dialog"
 >;
 
 export interface AppOptions {
@@ -64,7 +64,7 @@ const NOTIFY: Record<Language, { blocked: (l: string) => string; low: (l: string
 };
 
 export async function startApp(electron: ElectronApi, options: AppOptions): Promise<RunningApp | null> {
-  const { app, Tray, Menu, BrowserWindow, ipcMain, Notification, nativeTheme, session } = electron;
+  const { app, Tray, Menu, BrowserWindow, ipcMain, Notification, nativeTheme, session, dialog } = electron;
   // One instance per user session: a second start shows the first one's window.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -134,7 +134,13 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     unlock: () => void windows.show({ type: "navigate", view: "unlock" }),
     status: () => void windows.show({ type: "navigate", view: "status" }),
     support: () => void windows.show({ type: "navigate", view: "status" }),
-    about: () => void windows.show({ type: "navigate", view: "status" }),
+    about: () =>
+      void dialog.showMessageBox({
+        type: "info",
+        title: "Pinwarden",
+        message: `Pinwarden ${app.getVersion()}`,
+        detail: language === "sv" ? "Hanterar säkerhetskoderna på ditt kort." : "Manages the codes on your smart card.",
+      }),
     quit: () => quit(),
   };
   function updateTray(): void {

@@ -145,6 +145,12 @@ describe("tray", () => {
     expect(FakeBrowserWindow.created).toHaveLength(1);
   });
 
+  it("shows the version under About", async () => {
+    const { tray, dialogs } = await start(readers);
+    tray.item("about").click!();
+    expect(dialogs[0]!.message).toBe("Pinwarden 0.1.0");
+  });
+
   it("quits from the menu: tray removed, window allowed to close", async () => {
     const { tray, app } = await start(readers);
     tray.item("quit").click!();

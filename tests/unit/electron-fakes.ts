@@ -139,7 +139,10 @@ export function fakeElectron(options: { lock?: boolean; locale?: string } = {}) 
   };
   const nativeTheme = Object.assign(new EventEmitter(), { shouldUseDarkColors: false });
   const Menu = { buildFromTemplate: (t: MenuItemRecord[]) => t };
+  const dialogs: { message: string }[] = [];
+  const dialog = { showMessageBox: async (o: { message: string }) => void dialogs.push(o) };
   const electron = {
+    dialog,
     app,
     ipcMain,
     session,
@@ -151,6 +154,7 @@ export function fakeElectron(options: { lock?: boolean; locale?: string } = {}) 
   } as unknown as ElectronApi;
   return {
     electron,
+    dialogs,
     app,
     ipc: handlers,
     permission,
