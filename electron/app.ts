@@ -10,13 +10,17 @@ import type { Logger } from "winston";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
-import { DEFAULT_RULES } from "../native-bridge/service/rules.js";
 import type { AppInfo, CardStatus, Language } from "../renderer/contract.js";
 import { createHandlers, subscribeCardEvents, type Handlers } from "./handlers.js";
 import { registerIpc, senderCheck } from "./ipc.js";
 import { createLogger } from "./logging.js";
 import { iconFile, menuTemplate, tooltipFor, trayStateOf, type MonitorSnapshot, type TrayState } from "./tray-state.js";
 import { hardenSession, WindowManager } from "./window.js";
+import { serviceOptionsOf, rulesOf } from "./apply-policy.js";
+import { loadPolicy, type LoadedPolicy } from "./policy.js";
+import { windowsRegistry } from "./policy-registry.js";
+import { watch } from "node:fs";
+import { dirname } from "node:path";
 
 export type ElectronApi = Pick<
   typeof ElectronModule,
@@ -32,11 +36,8 @@ export interface AppOptions {
   /** A reader stack to use instead of the PC/SC service (demo mode, tests). */
   backend?: ReaderBackend;
   logger?: Logger;
-  language?: Language;
-  startAtLogin?: boolean;
-  notifications?: boolean;
-  helpdeskPhone?: string[];
-  organisationName?: string | null;
+  /** Machine policy as loaded; by default read from the registry and the policy file, and watched. */
+  loadPolicy?: () => LoadedPolicy;
 }
 
 export interface RunningApp {
@@ -48,6 +49,9 @@ export interface RunningApp {
   /** Reads the card again and updates the tray; resolves when done. */
   refresh(): Promise<void>;
   quit(): void;
+  /** Reads machine policy again and applies it (also done when the policy file changes). */
+  reloadPolicy(): void;
+  policy(): LoadedPolicy;
 }
 
 const NOTIFY: Record<Language, { blocked: (l: string) => string; low: (l: string) => string; title: string }> = {
@@ -72,14 +76,20 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   }
   await app.whenReady();
 
-  const language: Language = options.language ?? (app.getLocale().toLowerCase().startsWith("sv") ? "sv" : "en");
-  const log = options.logger ?? createLogger({ directory: app.getPath("logs"), console: !app.isPackaged });
-  const backend = options.backend ?? new PcscReaders();
-  const service = new CardService(backend, { audit: (event) => log.info("audit", { ...event }) });
+  const readPolicy = options.loadPolicy ?? (() => loadPolicy({ registry: windowsRegistry }));
+  let loaded = readPolicy();
+  const policy = () => loaded.policy;
+  const language: Language = policy().language ?? (app.getLocale().toLowerCase().startsWith("sv") ? "sv" : "en");
+  const log =
+    options.logger ??
+    createLogger({ directory: policy().logDirectory || app.getPath("logs"), level: policy().logLevel, console: !app.isPackaged });
+  for (const problem of loaded.problems) log.warn("policy value ignored", { ...problem });
+  const backend = options.backend ?? new PcscReaders(policy().readerFilter ? { readerFilter: policy().readerFilter } : {});
+  const service = new CardService(backend, { ...serviceOptionsOf(policy()), audit: (event) => log.info("audit", { ...event }) });
   const info = (): AppInfo => ({
-    rules: DEFAULT_RULES,
-    helpdeskPhone: options.helpdeskPhone ?? [],
-    organisationName: options.organisationName ?? null,
+    rules: rulesOf(policy()),
+    helpdeskPhone: policy().helpdeskPhone,
+    organisationName: policy().organisationName,
     language,
   });
 
@@ -171,7 +181,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
 
   /** A card arrives whose PIN is blocked or has one try left: say so, and open the right wizard on click. */
   function notifyAbout(current: CardStatus | null): void {
-    if (options.notifications === false || !current || !Notification.isSupported()) return;
+    if (!policy().notifications || !current || !Notification.isSupported()) return;
     const pin =
       current.codes.find((c) => c.kind === "pin" && c.state === "blocked") ??
       current.codes.find((c) => c.kind === "pin" && c.state === "low");
@@ -194,7 +204,27 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   app.on("second-instance", () => void windows.show());
   // The tray keeps running with no window open.
   app.on("window-all-closed", () => undefined);
-  app.setLoginItemSettings({ openAtLogin: options.startAtLogin ?? false });
+  app.setLoginItemSettings({ openAtLogin: policy().startAtLogin });
+
+  function reloadPolicy(): void {
+    loaded = readPolicy();
+    service.configure(serviceOptionsOf(policy()));
+    app.setLoginItemSettings({ openAtLogin: policy().startAtLogin });
+    for (const problem of loaded.problems) log.warn("policy value ignored", { ...problem });
+    log.info("policy applied", { sources: loaded.sources });
+    updateTray();
+  }
+  // The file is watched; the registry is read again every ten minutes (Group Policy itself
+  // refreshes every 90 minutes or so). Language, log and reader settings apply at next start.
+  try {
+    const watcher = watch(dirname(loaded.file), (_event, name) => {
+      if (name && loaded.file.endsWith(name)) reloadPolicy();
+    });
+    watcher.unref();
+  } catch {
+    // No policy directory: nothing to watch; a restart picks up a new one.
+  }
+  if (process.platform === "win32") setInterval(reloadPolicy, 10 * 60_000).unref();
 
   function quit(): void {
     windows.quitting();
@@ -208,5 +238,15 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   notifyAbout(status);
   log.info("started", { version: app.getVersion(), reader: backend.readers()[0]?.name ?? null });
 
-  return { service, handlers, windows, snapshot, trayState: () => trayStateOf(snapshot()), refresh, quit };
+  return {
+    service,
+    handlers,
+    windows,
+    snapshot,
+    trayState: () => trayStateOf(snapshot()),
+    refresh,
+    quit,
+    reloadPolicy,
+    policy: () => loaded,
+  };
 }

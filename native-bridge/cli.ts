@@ -5,6 +5,7 @@
  *   pinwarden status      [--reader NAME] [--json]
  *   pinwarden change-pin  --pin ID [--reader NAME] [--stdin] [--json]
  *   pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
+ *   pinwarden policy      [--json]
  *
  * Codes are never taken from argv: a hidden prompt asks for them (the new one twice),
  * or with --stdin they are read one per line (current, new; or PUK, new).
@@ -21,12 +22,18 @@ import { wipeAll, type Secret } from "./service/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "./service/types.js";
 import { InProcessReaders } from "./simulator/in-process-readers.js";
 import { createCard } from "./simulator/cards.js";
+// Machine policy is pure code (zod, a file, `reg query`); it lives with the app in electron/
+// and the CLI obeys it too, so a support check on the command line sees the same rules.
+import { serviceOptionsOf } from "../electron/apply-policy.js";
+import { loadPolicy, POLICY_KEYS, REGISTRY_KEY } from "../electron/policy.js";
+import { windowsRegistry } from "../electron/policy-registry.js";
 
 const USAGE = `usage:
   pinwarden readers     [--json]
   pinwarden status      [--reader NAME] [--json]
   pinwarden change-pin  --pin ID [--reader NAME] [--stdin] [--json]
   pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
+  pinwarden policy      [--json]
 options: --lang sv|en, --demo (built-in virtual card, no reader needed)
 `;
 
@@ -169,7 +176,8 @@ export async function main(
     io.out(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const lang = languageFrom(process.env, values.lang);
+  const loaded = loadPolicy({ registry: windowsRegistry });
+  const lang = languageFrom(process.env, values.lang ?? loaded.policy.language ?? undefined);
   const t = TEXT[lang];
   const fail = (error: ErrorInfo): number => {
     if (values.json) io.out(JSON.stringify(errorJson(error, lang)) + "\n");
@@ -178,6 +186,26 @@ export async function main(
   };
   const failCode = (code: ErrorCode) => fail({ code });
 
+  if (command === "policy") {
+    if (values.json) {
+      io.out(
+        JSON.stringify({
+          policy: loaded.policy,
+          sources: loaded.sources,
+          problems: loaded.problems,
+          file: loaded.file,
+          registryKey: REGISTRY_KEY,
+        }) + "\n",
+      );
+    } else {
+      io.out(`policy file: ${loaded.file}\nregistry key: ${REGISTRY_KEY}\n`);
+      for (const key of Object.keys(POLICY_KEYS) as (keyof typeof POLICY_KEYS)[]) {
+        io.out(`  ${key.padEnd(17)} ${JSON.stringify(loaded.policy[key])}  (${loaded.sources[key]})\n`);
+      }
+      for (const p of loaded.problems) io.out(`  ignored: ${p.key} from the ${p.source}: ${p.message}\n`);
+    }
+    return EXIT.ok;
+  }
   if (!["readers", "status", "change-pin", "unblock-pin"].includes(command)) {
     io.err(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
     return EXIT.usage;
@@ -197,9 +225,9 @@ export async function main(
     demo.insert(createCard("pkcs15"));
     backend = demo;
   } else {
-    backend = new PcscReaders();
+    backend = new PcscReaders(loaded.policy.readerFilter ? { readerFilter: loaded.policy.readerFilter } : {});
   }
-  const service = new CardService(backend);
+  const service = new CardService(backend, serviceOptionsOf(loaded.policy));
   try {
     await backend.ready();
     const reader = values.reader !== undefined ? { reader: values.reader } : {};

@@ -20,7 +20,8 @@ import { createHandlers, subscribeCardEvents } from "../electron/handlers.js";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
-import { DEFAULT_RULES } from "../native-bridge/service/rules.js";
+import { rulesOf, serviceOptionsOf } from "../electron/apply-policy.js";
+import { loadPolicy } from "../electron/policy.js";
 import { createCard } from "../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../native-bridge/simulator/in-process-readers.js";
 import type { AppInfo } from "../renderer/contract.js";
@@ -80,12 +81,15 @@ async function pickBackend(): Promise<{ backend: ReaderBackend; real: boolean }>
 
 const { backend, real } = await pickBackend();
 await backend.ready();
-const service = new CardService(backend);
+// Machine policy applies here too (PINWARDEN_POLICY=FILE to pilot one); the demo card shows
+// an example helpdesk number where policy sets none.
+const { policy } = loadPolicy();
+const service = new CardService(backend, serviceOptionsOf(policy));
 const info = (): AppInfo => ({
-  rules: DEFAULT_RULES,
-  helpdeskPhone: ["intern 30000"],
-  organisationName: real ? null : "Pinwarden demo",
-  language: null,
+  rules: rulesOf(policy),
+  helpdeskPhone: policy.helpdeskPhone.length || real ? policy.helpdeskPhone : ["intern 30000"],
+  organisationName: policy.organisationName ?? (real ? null : "Pinwarden demo"),
+  language: policy.language,
 });
 const handlers = createHandlers(service, info);
 

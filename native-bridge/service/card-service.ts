@@ -65,6 +65,13 @@ export class CardService {
     return this.#options.rules;
   }
 
+  /** Applies changed settings (machine policy changed while running). The layout cache stays valid. */
+  configure(options: Pick<CardServiceOptions, "rules" | "families" | "allowChangePuk">): void {
+    if (options.rules) this.#options.rules = options.rules;
+    if (options.families) this.#options.families = options.families;
+    if (options.allowChangePuk !== undefined) this.#options.allowChangePuk = options.allowChangePuk;
+  }
+
   readers(): ReaderInfo[] {
     return this.#backend.readers().map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ?? null }));
   }

@@ -14,6 +14,9 @@ export interface CatalogEntry {
   en: string;
 }
 
+/** CODE_LENGTH when the allowed range is one length ("6 siffror", not "6–6"). */
+const EXACT_LENGTH = { sv: "Koden ska vara {minLength} siffror lång.", en: "The code must be {minLength} digits long." };
+
 /** CLI exit codes by class of error (documented in README and docs/cli.md). */
 export const EXIT = {
   ok: 0,
@@ -176,7 +179,8 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
 
 export function describeError(code: ErrorCode, details: ErrorDetails, language: Language): string {
   const entry = ERROR_CATALOG[code];
-  const text = entry[language].replace(/\{(\w+)\}/g, (_, key: string) => {
+  const exact = code === "CODE_LENGTH" && details.minLength !== undefined && details.minLength === details.maxLength;
+  const text = (exact ? EXACT_LENGTH : entry)[language].replace(/\{(\w+)\}/g, (_, key: string) => {
     const v = (details as Record<string, unknown>)[key];
     return v === undefined || v === null ? "?" : String(v);
   });

@@ -8,7 +8,7 @@ import { startApp, type RunningApp } from "../../electron/app.js";
 import { PcscReaders } from "../../native-bridge/pcsc/pcsc-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { CHANNELS } from "../../renderer/contract.js";
-import { fakeElectron, FakeBrowserWindow } from "../unit/electron-fakes.js";
+import { fakeElectron, FakeBrowserWindow, policyFrom } from "../unit/electron-fakes.js";
 import { READER_0, vpcdRig } from "./pcsc-rig.js";
 
 const PAGE = "file:///opt/pinwarden/dist/renderer/index.html";
@@ -29,7 +29,7 @@ describe("tray app on pcscd, electron mocked", () => {
       pageUrl: PAGE,
       preloadPath: "/p.cjs",
       backend,
-      notifications: false,
+      loadPolicy: policyFrom({ notifications: false }),
     })) as RunningApp;
     await app.refresh();
     expect(app.trayState()).toBe("ready");

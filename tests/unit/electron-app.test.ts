@@ -8,7 +8,7 @@ import { CHANNELS } from "../../renderer/contract.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { UnknownCardForTests } from "../shared/unknown-card.js";
-import { fakeElectron, FakeBrowserWindow, FakeNotification, FakeTray } from "./electron-fakes.js";
+import { fakeElectron, FakeBrowserWindow, FakeNotification, FakeTray, policyFrom } from "./electron-fakes.js";
 
 const PAGE = "file:///opt/pinwarden/dist/renderer/index.html";
 
@@ -33,7 +33,7 @@ async function start(readers: InProcessReaders, opts: { lock?: boolean; locale?:
     preloadPath: "/preload.cjs",
     backend: readers,
     logger,
-    helpdeskPhone: ["intern 30000"],
+    loadPolicy: policyFrom({ helpdeskPhone: ["intern 30000"], language: opts.locale?.startsWith("en") ? "en" : null }),
   });
   return { ...fake, running: running as RunningApp, tray: FakeTray.last!, lines };
 }
@@ -276,7 +276,13 @@ describe("notifications and instances", () => {
 
   it("runs once per user session: a second start quits, and the first shows its window", async () => {
     const second = fakeElectron({ lock: false });
-    const result = await startApp(second.electron, { assetsDir: "/a", pageUrl: PAGE, preloadPath: "/p", backend: readers });
+    const result = await startApp(second.electron, {
+      assetsDir: "/a",
+      pageUrl: PAGE,
+      preloadPath: "/p",
+      backend: readers,
+      loadPolicy: policyFrom({}),
+    });
     expect(result).toBeNull();
     expect(second.app.quitCalled).toBe(true);
 

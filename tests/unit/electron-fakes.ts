@@ -5,6 +5,13 @@
  */
 import { EventEmitter } from "node:events";
 import type { ElectronApi } from "../../electron/app.js";
+import { loadPolicy, type LoadedPolicy } from "../../electron/policy.js";
+
+/** A policy loader reading `values` as if they were the machine's policy file. */
+export const policyFrom =
+  (values: Record<string, unknown>): (() => LoadedPolicy) =>
+  () =>
+    loadPolicy({ platform: "linux", env: {}, registry: () => null, readFile: () => JSON.stringify(values) });
 
 export interface MenuItemRecord {
   id?: string;
