@@ -12,8 +12,10 @@ import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js"
 import { CardService } from "../native-bridge/service/card-service.js";
 import type { AppInfo, CardStatus, Language } from "../renderer/contract.js";
 import { createHandlers, subscribeCardEvents, type Handlers } from "./handlers.js";
+import { lastAuditFromLogs, supportProvider } from "./support.js";
+import type { AuditEvent } from "../native-bridge/service/types.js";
 import { registerIpc, senderCheck } from "./ipc.js";
-import { createLogger } from "./logging.js";
+import { createLogger, defaultLogDirectory } from "./logging.js";
 import { iconFile, menuTemplate, tooltipFor, trayStateOf, type MonitorSnapshot, type TrayState } from "./tray-state.js";
 import { hardenSession, WindowManager } from "./window.js";
 import { serviceOptionsOf, rulesOf } from "./apply-policy.js";
@@ -80,12 +82,17 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   let loaded = readPolicy();
   const policy = () => loaded.policy;
   const language: Language = policy().language ?? (app.getLocale().toLowerCase().startsWith("sv") ? "sv" : "en");
-  const log =
-    options.logger ??
-    createLogger({ directory: policy().logDirectory || app.getPath("logs"), level: policy().logLevel, console: !app.isPackaged });
+  const logDirectory = policy().logDirectory || defaultLogDirectory();
+  const log = options.logger ?? createLogger({ directory: logDirectory, level: policy().logLevel, console: !app.isPackaged });
   for (const problem of loaded.problems) log.warn("policy value ignored", { ...problem });
   const backend = options.backend ?? new PcscReaders(policy().readerFilter ? { readerFilter: policy().readerFilter } : {});
-  const service = new CardService(backend, { ...serviceOptionsOf(policy()), audit: (event) => log.info("audit", { ...event }) });
+  const service = new CardService(backend, {
+    ...serviceOptionsOf(policy()),
+    audit: (event) => {
+      lastOperation = { ...event, at: new Date().toISOString() };
+      log.info("audit", { ...event });
+    },
+  });
   const info = (): AppInfo => ({
     rules: rulesOf(policy()),
     helpdeskPhone: policy().helpdeskPhone,
@@ -94,7 +101,12 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   });
 
   let busy = false;
-  const handlers = createHandlers(service, info, {
+  let lastOperation: (AuditEvent & { at: string }) | null = lastAuditFromLogs(logDirectory);
+  const support = supportProvider(
+    () => ({ backend, service, policy: loaded, logDirectory, lastOperation }),
+    () => app.getPath("downloads"),
+  );
+  const handlers = createHandlers(service, info, support, {
     onRejected: (what) => log.warn("ipc payload rejected", { channel: what }),
     async around(work) {
       busy = true;
@@ -143,7 +155,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     change: () => void windows.show({ type: "navigate", view: "change" }),
     unlock: () => void windows.show({ type: "navigate", view: "unlock" }),
     status: () => void windows.show({ type: "navigate", view: "status" }),
-    support: () => void windows.show({ type: "navigate", view: "status" }),
+    support: () => void windows.show({ type: "navigate", view: "support" }),
     about: () =>
       void dialog.showMessageBox({
         type: "info",

@@ -10,7 +10,8 @@ import type { CardService } from "../native-bridge/service/card-service.js";
 import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
 import { Secret } from "../native-bridge/service/secret.js";
 import type { CardStatus as ServiceStatus, Result } from "../native-bridge/service/types.js";
-import type { ApiError, ApiResult, AppInfo, CardEvent, CardStatus } from "../renderer/contract.js";
+import type { ApiError, ApiResult, AppInfo, CardEvent, CardStatus, SupportResult } from "../renderer/contract.js";
+import type { SupportProvider } from "./support.js";
 
 const codeId = z.string().regex(/^[a-z0-9-]{1,32}$/);
 const code = z.string().min(1).max(64);
@@ -39,6 +40,8 @@ function toApi(result: Result<ServiceStatus>): ApiResult<CardStatus> {
 
 export interface Handlers {
   info(): Promise<AppInfo>;
+  support(): Promise<SupportResult>;
+  exportDiagnostics(): Promise<ApiResult<{ path: string }>>;
   status(): Promise<ApiResult<CardStatus>>;
   changePin(payload: unknown): Promise<ApiResult<CardStatus>>;
   unblockPin(payload: unknown): Promise<ApiResult<CardStatus>>;
@@ -51,10 +54,12 @@ export interface HandlerHooks {
   around?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
-export function createHandlers(service: CardService, info: () => AppInfo, hooks: HandlerHooks = {}): Handlers {
+export function createHandlers(service: CardService, info: () => AppInfo, support: SupportProvider, hooks: HandlerHooks = {}): Handlers {
   const { onRejected } = hooks;
   const around = hooks.around ?? (<T>(work: () => Promise<T>) => work());
   return {
+    support: () => support.support(),
+    exportDiagnostics: () => support.exportDiagnostics(),
     info: async () => info(),
     status: async () => toApi(await service.status()),
     async changePin(payload) {

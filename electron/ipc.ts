@@ -29,6 +29,14 @@ export function registerIpc(ipcMain: IpcMain, handlers: Handlers, trusted: Sende
     guard(CHANNELS.status, () => handlers.status()),
   );
   ipcMain.handle(
+    CHANNELS.support,
+    guard(CHANNELS.support, () => handlers.support()),
+  );
+  ipcMain.handle(
+    CHANNELS.exportDiagnostics,
+    guard(CHANNELS.exportDiagnostics, () => handlers.exportDiagnostics()),
+  );
+  ipcMain.handle(
     CHANNELS.changePin,
     guard(CHANNELS.changePin, (p) => handlers.changePin(p)),
   );

@@ -4,7 +4,8 @@
  * name could hold a code, turns Secrets and Buffers into "[redacted]", and masks runs of
  * 4–12 digits in free text (PINs and PUKs are 4–12 digits) outside fields known to be safe.
  */
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { join, win32 } from "node:path";
 import winston, { format, type Logger } from "winston";
 
 /** Field names that may hold a code, whatever the nesting. `codeId` is a code's name, not a code. */
@@ -62,6 +63,15 @@ export interface LogOptions {
 
 export const LOG_FILE = "pinwarden.log";
 
+/** Redacts one log line again (for the diagnostics export): JSON lines field by field, others as text. */
+export function redactLine(line: string): string {
+  try {
+    return JSON.stringify(scrub(JSON.parse(line), undefined, 0));
+  } catch {
+    return line.replace(DIGIT_RUN, "****");
+  }
+}
+
 export function createLogger(options: LogOptions): Logger {
   const transports: winston.transport[] = [
     new winston.transports.File({
@@ -77,4 +87,15 @@ export function createLogger(options: LogOptions): Logger {
     format: format.combine(redact(), format.timestamp(), format.json()),
     transports,
   });
+}
+
+/** The user's log directory, the same for the tray app and the CLI; policy's logDirectory wins. */
+export function defaultLogDirectory(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home = homedir(),
+): string {
+  if (platform === "win32") return win32.join(env.APPDATA ?? win32.join(home, "AppData", "Roaming"), "Pinwarden", "logs");
+  if (platform === "darwin") return join(home, "Library", "Logs", "Pinwarden");
+  return join(env.XDG_CONFIG_HOME ?? join(home, ".config"), "Pinwarden", "logs");
 }

@@ -10,6 +10,8 @@ const api: PinwardenApi = {
   status: () => ipcRenderer.invoke(CHANNELS.status),
   changePin: (request) => ipcRenderer.invoke(CHANNELS.changePin, request),
   unblockPin: (request) => ipcRenderer.invoke(CHANNELS.unblockPin, request),
+  support: () => ipcRenderer.invoke(CHANNELS.support),
+  exportDiagnostics: () => ipcRenderer.invoke(CHANNELS.exportDiagnostics),
   subscribe(listener) {
     const handler = (_event: IpcRendererEvent, appEvent: AppEvent) => listener(appEvent);
     ipcRenderer.on(CHANNELS.events, handler);

@@ -6,6 +6,7 @@
  *   pinwarden change-pin  --pin ID [--reader NAME] [--stdin] [--json]
  *   pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
  *   pinwarden policy      [--json]
+ *   pinwarden support     [--json] [--export FILE]
  *
  * Codes are never taken from argv: a hidden prompt asks for them (the new one twice),
  * or with --stdin they are read one per line (current, new; or PUK, new).
@@ -27,6 +28,8 @@ import { createCard } from "./simulator/cards.js";
 import { serviceOptionsOf } from "../electron/apply-policy.js";
 import { loadPolicy, POLICY_KEYS, REGISTRY_KEY } from "../electron/policy.js";
 import { windowsRegistry } from "../electron/policy-registry.js";
+import { defaultLogDirectory } from "../electron/logging.js";
+import { lastAuditFromLogs, supportResult, writeDiagnostics } from "../electron/support.js";
 
 const USAGE = `usage:
   pinwarden readers     [--json]
@@ -34,6 +37,7 @@ const USAGE = `usage:
   pinwarden change-pin  --pin ID [--reader NAME] [--stdin] [--json]
   pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
   pinwarden policy      [--json]
+  pinwarden support     [--json] [--export FILE]
 options: --lang sv|en, --demo (built-in virtual card, no reader needed)
 `;
 
@@ -162,6 +166,7 @@ export async function main(
         stdin: { type: "boolean", default: false },
         lang: { type: "string" },
         demo: { type: "boolean", default: false },
+        export: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -206,7 +211,7 @@ export async function main(
     }
     return EXIT.ok;
   }
-  if (!["readers", "status", "change-pin", "unblock-pin"].includes(command)) {
+  if (!["readers", "status", "change-pin", "unblock-pin", "support"].includes(command)) {
     io.err(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
     return EXIT.usage;
   }
@@ -231,6 +236,19 @@ export async function main(
   try {
     await backend.ready();
     const reader = values.reader !== undefined ? { reader: values.reader } : {};
+
+    if (command === "support") {
+      const logDirectory = loaded.policy.logDirectory || defaultLogDirectory();
+      const sources = { backend, service, policy: loaded, logDirectory, lastOperation: lastAuditFromLogs(logDirectory) };
+      if (values.export) {
+        const path = await writeDiagnostics(sources, values.export);
+        io.out(values.json ? JSON.stringify({ ok: true, path }) + "\n" : `${path}\n`);
+        return EXIT.ok;
+      }
+      const result = await supportResult(sources);
+      io.out(values.json ? JSON.stringify(result.report) + "\n" : result.text[lang]);
+      return EXIT.ok;
+    }
 
     if (command === "readers") {
       if (!backend.serviceAvailable) return failCode("PCSC_UNAVAILABLE");

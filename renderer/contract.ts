@@ -99,7 +99,7 @@ export type CardEvent =
 /** Sent by the app itself: open a view (a tray menu item or a notification was clicked). */
 export interface NavigateEvent {
   type: "navigate";
-  view: "status" | "change" | "unlock";
+  view: "status" | "change" | "unlock" | "support";
   pinId?: string;
 }
 
@@ -117,11 +117,46 @@ export interface UnblockPinRequest {
   next: string;
 }
 
+/** What IT support sees: the same report in the support view, `pinwarden support` and the export. */
+export interface SupportReport {
+  generatedAt: string;
+  app: { version: string; platform: string; osRelease: string; arch: string };
+  pcsc: { serviceRunning: boolean; readers: { name: string; cardPresent: boolean }[] };
+  card: {
+    reader: string;
+    profile: string;
+    serial: string | null;
+    atr: string;
+    codes: { id: string; label: string; state: CodeState; triesLeft: number | null; maxTries: number | null }[];
+  } | null;
+  cardError: { code: ErrorCode; support: string; atr: string | null } | null;
+  lastOperation: {
+    operation: "changePin" | "unblockPin";
+    codeId: string;
+    result: "ok" | ErrorCode;
+    support: string | null;
+    triesLeft: number | null;
+    at: string;
+  } | null;
+  policy: { file: string; valuesSet: number; problems: string[] };
+  logDirectory: string;
+  helpdesk: { phones: string[]; url: string | null };
+}
+
+export interface SupportResult {
+  report: SupportReport;
+  /** The report as numbered lines, in each language (what Copy puts on the clipboard). */
+  text: Record<Language, string>;
+}
+
 export interface PinwardenApi {
   info(): Promise<AppInfo>;
   status(): Promise<ApiResult<CardStatus>>;
   changePin(request: ChangePinRequest): Promise<ApiResult<CardStatus>>;
   unblockPin(request: UnblockPinRequest): Promise<ApiResult<CardStatus>>;
+  support(): Promise<SupportResult>;
+  /** Writes the diagnostics zip (report and redacted logs); resolves with where it went. */
+  exportDiagnostics(): Promise<ApiResult<{ path: string }>>;
   /** Calls `listener` for every reader, card or navigation event until the returned function is called. */
   subscribe(listener: (event: AppEvent) => void): () => void;
 }
@@ -132,6 +167,8 @@ export const CHANNELS = {
   status: "pinwarden:status",
   changePin: "pinwarden:change-pin",
   unblockPin: "pinwarden:unblock-pin",
+  support: "pinwarden:support",
+  exportDiagnostics: "pinwarden:export-diagnostics",
   events: "pinwarden:events",
 } as const;
 

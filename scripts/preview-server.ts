@@ -22,6 +22,10 @@ import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
 import { rulesOf, serviceOptionsOf } from "../electron/apply-policy.js";
 import { loadPolicy } from "../electron/policy.js";
+import { supportProvider } from "../electron/support.js";
+import { defaultLogDirectory } from "../electron/logging.js";
+import type { ReportSources } from "../electron/support-report.js";
+import type { AuditEvent } from "../native-bridge/service/types.js";
 import { createCard } from "../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../native-bridge/simulator/in-process-readers.js";
 import type { AppInfo } from "../renderer/contract.js";
@@ -83,15 +87,27 @@ const { backend, real } = await pickBackend();
 await backend.ready();
 // Machine policy applies here too (PINWARDEN_POLICY=FILE to pilot one); the demo card shows
 // an example helpdesk number where policy sets none.
-const { policy } = loadPolicy();
-const service = new CardService(backend, serviceOptionsOf(policy));
+const loaded = loadPolicy();
+const { policy } = loaded;
+let onAudit: (e: AuditEvent) => void = () => undefined;
+const service = new CardService(backend, { ...serviceOptionsOf(policy), audit: (e) => onAudit(e) });
 const info = (): AppInfo => ({
   rules: rulesOf(policy),
   helpdeskPhone: policy.helpdeskPhone.length || real ? policy.helpdeskPhone : ["intern 30000"],
   organisationName: policy.organisationName ?? (real ? null : "Pinwarden demo"),
   language: policy.language,
 });
-const handlers = createHandlers(service, info);
+// The report names the same log directory as the app and the CLI would; diagnostics exports
+// go to a temporary directory of the preview's own.
+const workDir = mkdtempSync(join(tmpdir(), "pinwarden-preview-"));
+const logDirectory = policy.logDirectory || defaultLogDirectory();
+let lastOperation: ReportSources["lastOperation"] = null;
+const support = supportProvider(
+  () => ({ backend, service, policy: loaded, logDirectory, lastOperation }),
+  () => workDir,
+);
+const handlers = createHandlers(service, info, support);
+onAudit = (e) => (lastOperation = { ...e, at: new Date().toISOString() });
 
 function tokenOk(candidate: string | undefined): boolean {
   const b = Buffer.from(candidate ?? "");
@@ -159,6 +175,8 @@ const server = createServer((req, res) => {
       if (req.method === "GET" && route === "status") return send(res, 200, await handlers.status());
       if (req.method === "POST" && route === "change-pin") return send(res, 200, await handlers.changePin(await readJson(req)));
       if (req.method === "POST" && route === "unblock-pin") return send(res, 200, await handlers.unblockPin(await readJson(req)));
+      if (req.method === "GET" && route === "support") return send(res, 200, await handlers.support());
+      if (req.method === "POST" && route === "export-diagnostics") return send(res, 200, await handlers.exportDiagnostics());
       return send(res, 404, { error: "no such route" });
     } catch {
       // Never echo what came in: it may hold a code.

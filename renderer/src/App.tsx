@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { StatusView } from "./components/StatusView.js";
+import { SupportView } from "./components/SupportView.js";
 import { useApp } from "./state/store.js";
 import { CodeWizard } from "./wizards/CodeWizard.js";
 
@@ -8,7 +9,7 @@ export function App() {
   const view = useApp((s) => s.view);
   const open = useApp((s) => s.open);
   const info = useApp((s) => s.info);
-  const tab = (name: "status" | "change" | "unlock", label: string) => (
+  const tab = (name: "status" | "change" | "unlock" | "support", label: string) => (
     <button type="button" aria-current={view.name === name ? "page" : undefined} onClick={() => open({ name })}>
       {label}
     </button>
@@ -22,10 +23,12 @@ export function App() {
           {tab("status", t("nav.status"))}
           {tab("change", t("nav.change"))}
           {tab("unlock", t("nav.unlock"))}
+          {tab("support", t("nav.support"))}
         </nav>
       </header>
       <main>
         {view.name === "status" && <StatusView />}
+        {view.name === "support" && <SupportView />}
         {/* A new key per opening: a wizard always starts at step 1 with empty fields. */}
         {view.name === "change" && <CodeWizard key={`change-${view.pinId ?? ""}`} mode="change" initialPinId={view.pinId} />}
         {view.name === "unlock" && <CodeWizard key={`unlock-${view.pinId ?? ""}`} mode="unlock" initialPinId={view.pinId} />}

@@ -42,7 +42,7 @@ export interface Preview {
  * Starts the preview bridge on a free port and resolves with its URL: on pcscd pinned to
  * one reader, or (pcsc = false) with the built-in virtual card.
  */
-export async function startPreview(readerFilter: string, pcsc = true): Promise<Preview> {
+export async function startPreview(readerFilter: string, pcsc = true, env: NodeJS.ProcessEnv = {}): Promise<Preview> {
   const port = await freePort();
   const args = [
     "--import",
@@ -52,7 +52,7 @@ export async function startPreview(readerFilter: string, pcsc = true): Promise<P
     String(port),
     ...(pcsc ? ["--pcsc", "--reader-filter", readerFilter] : []),
   ];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {

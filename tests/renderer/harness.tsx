@@ -3,7 +3,14 @@
  * The only stand-in is the IPC hop itself, replaced by a JSON round trip (what crosses
  * Electron's IPC is a structured clone, which JSON approximates for these plain objects).
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { render } from "@testing-library/react";
+import { loadPolicy } from "../../electron/policy.js";
+import { supportProvider } from "../../electron/support.js";
+import type { ReportSources } from "../../electron/support-report.js";
+import type { AuditEvent } from "../../native-bridge/service/types.js";
 import { I18nextProvider } from "react-i18next";
 import { createHandlers, subscribeCardEvents } from "../../electron/handlers.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
@@ -22,6 +29,7 @@ export interface Harness {
   readers: InProcessReaders;
   service: CardService;
   api: PinwardenApi;
+  logDirectory: string;
   /** Everything the renderer sent over the bridge, for "was anything sent?" checks. */
   sent: string[];
 }
@@ -30,9 +38,24 @@ export async function renderApp(card: VirtualCard | null, language: Language = "
   useApp.setState(initial, true);
   const readers = new InProcessReaders(readerNames);
   if (card) readers.insert(card);
-  const service = new CardService(readers);
+  let onAudit: (e: AuditEvent) => void = () => undefined;
+  const setAudit = (fn: typeof onAudit) => (onAudit = fn);
+  const service = new CardService(readers, { audit: (e) => onAudit(e) });
   const info: AppInfo = { rules: DEFAULT_RULES, helpdeskPhone: ["intern 30000"], organisationName: null, language };
-  const handlers = createHandlers(service, () => info);
+  const policy = loadPolicy({
+    platform: "linux",
+    env: {},
+    registry: () => null,
+    readFile: () => JSON.stringify({ helpdeskPhone: ["intern 30000"] }),
+  });
+  const logDirectory = mkdtempSync(join(tmpdir(), "pinwarden-renderer-"));
+  let lastOperation: ReportSources["lastOperation"] = null;
+  const support = supportProvider(
+    () => ({ backend: readers, service, policy, logDirectory, lastOperation }),
+    () => logDirectory,
+  );
+  const handlers = createHandlers(service, () => info, support);
+  setAudit((e) => (lastOperation = { ...e, at: "2026-11-22T10:00:00.000Z" }));
   const sent: string[] = [];
   const api: PinwardenApi = {
     info: async () => clone(await handlers.info()),
@@ -45,6 +68,8 @@ export async function renderApp(card: VirtualCard | null, language: Language = "
       sent.push("unblockPin");
       return clone(await handlers.unblockPin(clone(r)));
     },
+    support: async () => clone(await handlers.support()),
+    exportDiagnostics: async () => clone(await handlers.exportDiagnostics()),
     subscribe: (listener) => subscribeCardEvents(readers, (e) => listener(clone(e))),
   };
   render(
@@ -53,5 +78,5 @@ export async function renderApp(card: VirtualCard | null, language: Language = "
     </I18nextProvider>,
   );
   await useApp.getState().connect(api);
-  return { readers, service, api, sent };
+  return { readers, service, api, sent, logDirectory };
 }

@@ -107,7 +107,7 @@ export class FakeNotification extends EventEmitter {
   }
 }
 
-export function fakeElectron(options: { lock?: boolean; locale?: string } = {}) {
+export function fakeElectron(options: { lock?: boolean; locale?: string; downloads?: string } = {}) {
   FakeBrowserWindow.created = [];
   FakeNotification.shown = [];
   const app = Object.assign(new EventEmitter(), {
@@ -120,7 +120,7 @@ export function fakeElectron(options: { lock?: boolean; locale?: string } = {}) 
     },
     whenReady: async () => undefined,
     getLocale: () => options.locale ?? "sv-SE",
-    getPath: () => "/tmp",
+    getPath: (name: string) => (name === "downloads" && options.downloads ? options.downloads : "/tmp"),
     getVersion: () => "0.1.0",
     setLoginItemSettings(s: unknown) {
       app.loginItem = s;

@@ -20,6 +20,8 @@ export function createHttpApi(token: string, base = ""): PinwardenApi {
     status: () => call("status"),
     changePin: (request) => call("change-pin", request),
     unblockPin: (request) => call("unblock-pin", request),
+    support: () => call("support"),
+    exportDiagnostics: () => call("export-diagnostics", {}),
     subscribe(listener) {
       const source = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}`);
       source.onmessage = (m) => listener(JSON.parse(m.data as string) as AppEvent);

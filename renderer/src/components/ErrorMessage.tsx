@@ -6,6 +6,7 @@ import { useApp } from "../state/store.js";
 export function ErrorMessage({ error }: { error: ApiError }) {
   const { t } = useTranslation();
   const phones = useApp((s) => s.info?.helpdeskPhone ?? []);
+  const open = useApp((s) => s.open);
   const needsHelpdesk = ["PUK_BLOCKED", "CARD_ERROR", "PCSC_UNAVAILABLE", "CARD_UNSUPPORTED", "REQUEST_REJECTED"].includes(error.code);
   return (
     <div className="error" role="alert">
@@ -14,6 +15,9 @@ export function ErrorMessage({ error }: { error: ApiError }) {
         <span className="support-code">({t("errors.code", { support: error.support })})</span>
       </p>
       {needsHelpdesk && phones.length > 0 && <p>{t("errors.helpdesk", { phones: phones.join(", ") })}</p>}
+      <button type="button" className="link" onClick={() => open({ name: "support" })}>
+        {t("support.link")}
+      </button>
     </div>
   );
 }

@@ -4,7 +4,17 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const en: Shape<typeof sv> = {
   app: { title: "Pinwarden", subtitle: "The codes on your card" },
-  nav: { status: "Card status", change: "Change PIN", unlock: "Unlock card with PUK" },
+  nav: { status: "Card status", change: "Change PIN", unlock: "Unlock card with PUK", support: "Support information" },
+  support: {
+    heading: "Support information",
+    intro: "Read these lines to IT support, or copy them. They hold no codes.",
+    copy: "Copy",
+    copied: "Copied.",
+    export: "Save diagnostics file",
+    exported: "Saved: {{path}}",
+    exportFailed: "The diagnostics file could not be saved.",
+    link: "Support information",
+  },
   status: {
     heading: "Card status",
     reader: "Card reader",

@@ -1,7 +1,17 @@
 /** Swedish: the words users know from their card letters (säkerhetskod, legitimering, underskrift, PUK-kod). */
 export const sv = {
   app: { title: "Pinwarden", subtitle: "Säkerhetskoder på ditt kort" },
-  nav: { status: "Kortstatus", change: "Ändra säkerhetskod", unlock: "Lås upp kort med PUK-kod" },
+  nav: { status: "Kortstatus", change: "Ändra säkerhetskod", unlock: "Lås upp kort med PUK-kod", support: "Supportinformation" },
+  support: {
+    heading: "Supportinformation",
+    intro: "Läs upp raderna för IT-supporten, eller kopiera dem. Här finns inga koder.",
+    copy: "Kopiera",
+    copied: "Kopierat.",
+    export: "Spara diagnostikfil",
+    exported: "Sparad: {{path}}",
+    exportFailed: "Diagnostikfilen kunde inte sparas.",
+    link: "Supportinformation",
+  },
   status: {
     heading: "Kortstatus",
     reader: "Kortläsare",

@@ -5,7 +5,7 @@
 import { create } from "zustand";
 import type { ApiError, AppInfo, CardStatus, PinwardenApi } from "../../contract.js";
 
-export type View = { name: "status" } | { name: "change"; pinId?: string } | { name: "unlock"; pinId?: string };
+export type View = { name: "status" } | { name: "support" } | { name: "change"; pinId?: string } | { name: "unlock"; pinId?: string };
 
 export interface LastOperation {
   operation: "changePin" | "unblockPin";
