@@ -20,13 +20,22 @@ describe("preload", () => {
     await import("../../electron/preload.js");
     expect(Object.keys(exposed)).toEqual(["pinwarden"]);
     const api = exposed.pinwarden as Record<string, (...a: unknown[]) => unknown>;
-    expect(Object.keys(api).sort()).toEqual(["changePin", "info", "status", "subscribe", "unblockPin"]);
+    expect(Object.keys(api).sort()).toEqual(["changePin", "exportDiagnostics", "info", "status", "subscribe", "support", "unblockPin"]);
     expect(Object.values(api).every((v) => typeof v === "function")).toBe(true);
     await api.info!();
     await api.status!();
     await api.changePin!({ pinId: "auth", current: "1", next: "2" });
     await api.unblockPin!({ pinId: "auth", puk: "1", next: "2" });
-    expect(invoked.map((a) => a[0])).toEqual([CHANNELS.info, CHANNELS.status, CHANNELS.changePin, CHANNELS.unblockPin]);
+    await api.support!();
+    await api.exportDiagnostics!();
+    expect(invoked.map((a) => a[0])).toEqual([
+      CHANNELS.info,
+      CHANNELS.status,
+      CHANNELS.changePin,
+      CHANNELS.unblockPin,
+      CHANNELS.support,
+      CHANNELS.exportDiagnostics,
+    ]);
 
     const seen: unknown[] = [];
     const off = api.subscribe!((e: unknown) => seen.push(e)) as () => void;
