@@ -7,6 +7,7 @@
  *   pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
  *   pinwarden policy      [--json]
  *   pinwarden support     [--json] [--export FILE]
+ *   pinwarden monitor     [--json] [--count N]
  *
  * Codes are never taken from argv: a hidden prompt asks for them (the new one twice),
  * or with --stdin they are read one per line (current, new; or PUK, new).
@@ -14,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { PcscReaders } from "./pcsc/pcsc-readers.js";
-import type { ReaderBackend } from "./pcsc/types.js";
+import type { ReaderBackend, ReaderEvent } from "./pcsc/types.js";
 import { readCodesFromStdin, promptHidden } from "./prompt.js";
 import { CardService } from "./service/card-service.js";
 import { describeError, ERROR_CATALOG, EXIT, type Language } from "./service/error-catalog.js";
@@ -38,6 +39,7 @@ const USAGE = `usage:
   pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
   pinwarden policy      [--json]
   pinwarden support     [--json] [--export FILE]
+  pinwarden monitor     [--json] [--count N]
 options: --lang sv|en, --demo (built-in virtual card, no reader needed)
 `;
 
@@ -167,6 +169,7 @@ export async function main(
         lang: { type: "string" },
         demo: { type: "boolean", default: false },
         export: { type: "string" },
+        count: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -211,7 +214,7 @@ export async function main(
     }
     return EXIT.ok;
   }
-  if (!["readers", "status", "change-pin", "unblock-pin", "support"].includes(command)) {
+  if (!["readers", "status", "change-pin", "unblock-pin", "support", "monitor"].includes(command)) {
     io.err(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
     return EXIT.usage;
   }
@@ -236,6 +239,31 @@ export async function main(
   try {
     await backend.ready();
     const reader = values.reader !== undefined ? { reader: values.reader } : {};
+
+    if (command === "monitor") {
+      // One line per reader, card or service event, until stopped (or --count events).
+      const limit = values.count ? Number(values.count) : Infinity;
+      let seen = 0;
+      const print = (e: ReaderEvent) => {
+        const line = { at: new Date().toISOString(), ...e };
+        io.out(values.json ? JSON.stringify(line) + "\n" : `${line.at} ${e.type}${"reader" in e ? ` ${e.reader}` : ""}${"atr" in e ? ` ${e.atr}` : ""}\n`);
+      };
+      // The state at start, as events, so a reader of the stream needs nothing else.
+      print(backend.serviceAvailable ? { type: "service-up" } : { type: "service-down" });
+      for (const r of backend.readers()) {
+        print({ type: "reader-added", reader: r.name });
+        if (r.cardPresent) print({ type: "card-inserted", reader: r.name, atr: r.atr ?? "", insertion: r.insertion });
+      }
+      await new Promise<void>((resolve) => {
+        backend.on((e) => {
+          print(e);
+          if (++seen >= limit) resolve();
+        });
+        process.once("SIGINT", () => resolve());
+        process.once("SIGTERM", () => resolve());
+      });
+      return EXIT.ok;
+    }
 
     if (command === "support") {
       const logDirectory = loaded.policy.logDirectory || defaultLogDirectory();

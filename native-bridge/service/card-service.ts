@@ -229,7 +229,10 @@ export class CardService {
   }
 
   async #readStatus(reader: string, atr: string, profile: CardProfile, layout: CardLayout, channel: ApduChannel): Promise<CardStatus> {
-    const tries: TriesMap = await profile.readTries(channel, layout);
+    return this.#statusFrom(reader, atr, profile, layout, await profile.readTries(channel, layout));
+  }
+
+  #statusFrom(reader: string, atr: string, profile: CardProfile, layout: CardLayout, tries: TriesMap): CardStatus {
     return {
       reader,
       card: { profile: profile.family, atr, serial: layout.serial ?? null, label: layout.label ?? null },
@@ -252,6 +255,11 @@ export class CardService {
         return c.unblockedBy ? { ...status, unblockedBy: c.unblockedBy } : status;
       }),
     };
+  }
+
+  #unknownCounters(reader: string, atr: string, profile: CardProfile, layout: CardLayout): CardStatus {
+    const tries: TriesMap = new Map(layout.codes.map((c) => [c.id, null]));
+    return this.#statusFrom(reader, atr, profile, layout, tries);
   }
 
   async #mutate(
@@ -289,8 +297,10 @@ export class CardService {
         if (!isPinwardenError(failure) || !["CARD_REMOVED", "CARD_RESET", "TIMEOUT", "PCSC_UNAVAILABLE"].includes(failure.code)) {
           try {
             afterStatus = await this.#readStatus(r, atr, profile, layout, channel);
-          } catch (error) {
-            failure ??= error;
+          } catch {
+            // The card did what was asked but the re-read failed: report the success, with
+            // counters unknown, rather than an error that would make the user try again.
+            if (failure === undefined) return this.#unknownCounters(r, atr, profile, layout);
           }
         }
         if (failure !== undefined) throw failure;

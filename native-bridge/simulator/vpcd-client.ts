@@ -10,6 +10,30 @@ import type { VirtualCard } from "./virtual-card.js";
 
 export const VPCD_PORT = 35963;
 
+/** Splits vpcd's byte stream into frames (2-byte big-endian length, then the payload). */
+export class VpcdFrames {
+  #buffered = Buffer.alloc(0);
+
+  /** Adds bytes as they arrive; returns every frame now complete. */
+  push(chunk: Buffer): Buffer[] {
+    this.#buffered = Buffer.concat([this.#buffered, chunk]);
+    const frames: Buffer[] = [];
+    while (this.#buffered.length >= 2) {
+      const len = this.#buffered.readUInt16BE(0);
+      if (this.#buffered.length < 2 + len) break;
+      frames.push(Buffer.from(this.#buffered.subarray(2, 2 + len)));
+      this.#buffered = this.#buffered.subarray(2 + len);
+    }
+    return frames;
+  }
+}
+
+export function encodeFrame(payload: Buffer): Buffer {
+  const head = Buffer.alloc(2);
+  head.writeUInt16BE(payload.length);
+  return Buffer.concat([head, payload]);
+}
+
 export interface InsertedCard {
   /** Removes the card (closes the socket). */
   remove(): Promise<void>;
@@ -25,14 +49,10 @@ export function insertIntoVpcd(card: VirtualCard, options: { host?: string; port
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     socket.setNoDelay(true);
-    let buffered = Buffer.alloc(0);
+    const frames = new VpcdFrames();
     let resolveRemoved!: () => void;
     const removed = new Promise<void>((r) => (resolveRemoved = r));
-    const send = (payload: Buffer) => {
-      const head = Buffer.alloc(2);
-      head.writeUInt16BE(payload.length);
-      socket.write(Buffer.concat([head, payload]));
-    };
+    const send = (payload: Buffer) => socket.write(encodeFrame(payload));
     const onFrame = (frame: Buffer) => {
       if (frame.length === 1) {
         const code = frame[0];
@@ -48,16 +68,7 @@ export function insertIntoVpcd(card: VirtualCard, options: { host?: string; port
       if (d.delayMs > 0) setTimeout(() => !socket.destroyed && send(d.response), d.delayMs);
       else send(d.response);
     };
-    socket.on("data", (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2) {
-        const len = buffered.readUInt16BE(0);
-        if (buffered.length < 2 + len) break;
-        const frame = buffered.subarray(2, 2 + len);
-        buffered = buffered.subarray(2 + len);
-        onFrame(frame);
-      }
-    });
+    socket.on("data", (chunk: Buffer) => frames.push(chunk).forEach(onFrame));
     socket.once("connect", () => {
       card.apduCount = 0;
       card.reset();
