@@ -22,6 +22,8 @@ export default defineConfig({
         // One pcscd per machine: integration files run one after another in one process.
         test: {
           name: "integration",
+          // Projects that share pcscd run one after another: integration, then e2e, then faults.
+          sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           fileParallelism: false,
@@ -34,12 +36,26 @@ export default defineConfig({
         // Real Chromium against the preview bridge on pcscd; uses the second vpcd reader.
         test: {
           name: "e2e",
+          sequence: { groupOrder: 2 },
           include: ["tests/e2e/**/*.test.ts"],
           environment: "node",
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: "forks",
+        },
+      },
+      {
+        // Stops and starts pcscd itself: runs last, alone.
+        test: {
+          name: "faults",
+          include: ["tests/faults/**/*.test.ts"],
+          environment: "node",
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+          pool: "forks",
+          sequence: { groupOrder: 3 },
         },
       },
     ],

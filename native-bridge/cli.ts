@@ -246,7 +246,11 @@ export async function main(
       let seen = 0;
       const print = (e: ReaderEvent) => {
         const line = { at: new Date().toISOString(), ...e };
-        io.out(values.json ? JSON.stringify(line) + "\n" : `${line.at} ${e.type}${"reader" in e ? ` ${e.reader}` : ""}${"atr" in e ? ` ${e.atr}` : ""}\n`);
+        io.out(
+          values.json
+            ? JSON.stringify(line) + "\n"
+            : `${line.at} ${e.type}${"reader" in e ? ` ${e.reader}` : ""}${"atr" in e ? ` ${e.atr}` : ""}\n`,
+        );
       };
       // The state at start, as events, so a reader of the stream needs nothing else.
       print(backend.serviceAvailable ? { type: "service-up" } : { type: "service-down" });

@@ -41,6 +41,12 @@ case "$cmd" in
     ;;
   stop)
     pkill -x pcscd || true
+    # Wait until it has gone, so a start right after starts a new one.
+    for _ in $(seq 1 100); do
+      pgrep -x pcscd >/dev/null || exit 0
+      sleep 0.05
+    done
+    pkill -9 -x pcscd || true
     ;;
   status)
     readers_listed && echo "pcscd: running with vpcd readers" || { echo "pcscd: not running"; exit 1; }

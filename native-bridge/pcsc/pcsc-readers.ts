@@ -66,6 +66,7 @@ export class PcscReaders implements ReaderBackend {
   #insertions = 0;
   #retryTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  #downReported = false;
   #ready: Promise<void>;
   #resolveReady!: () => void;
   readonly #options: Required<PcscReadersOptions>;
@@ -120,6 +121,7 @@ export class PcscReaders implements ReaderBackend {
         if (err) return;
         if (!this.#available) {
           this.#available = true;
+          this.#downReported = false;
           this.#emit({ type: "service-up" });
         }
         void this.#firstStates().then(() => this.#resolveReady());
@@ -137,7 +139,9 @@ export class PcscReaders implements ReaderBackend {
     }
     this.#pcsc = undefined;
     const technical = toPinwardenError(error).details.technical;
-    if (was || !this.#retryTimer) this.#emit(technical ? { type: "service-down", technical } : { type: "service-down" });
+    // Said once per outage, not at every retry.
+    if (was || !this.#downReported) this.#emit(technical ? { type: "service-down", technical } : { type: "service-down" });
+    this.#downReported = true;
     this.#resolveReady();
     if (!this.#closed) {
       clearTimeout(this.#retryTimer);
@@ -153,6 +157,8 @@ export class PcscReaders implements ReaderBackend {
     for (const [name, tracked] of this.#readers) {
       if (tracked.state.cardPresent) this.#emit({ type: "card-removed", reader: name, insertion: tracked.state.insertion });
       tracked.reader.removeAllListeners();
+      // The binding reports the end of its watcher as an error; nobody needs to hear it.
+      tracked.reader.on("error", () => undefined);
       try {
         tracked.reader.close();
       } catch {
@@ -310,6 +316,7 @@ export class PcscReaders implements ReaderBackend {
     clearTimeout(this.#retryTimer);
     for (const t of this.#readers.values()) {
       t.reader.removeAllListeners();
+      t.reader.on("error", () => undefined);
       try {
         t.reader.close();
       } catch {

@@ -220,18 +220,22 @@ describe("vpcd frames", () => {
   it("reassemble however the stream is split, and random bytes never throw", async () => {
     const { VpcdFrames, encodeFrame } = await import("../../native-bridge/simulator/vpcd-client.js");
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }), (payloads, cuts) => {
-        const stream = Buffer.concat(payloads.map((p) => encodeFrame(Buffer.from(p))));
-        const reader = new VpcdFrames();
-        const got: Buffer[] = [];
-        let pos = 0;
-        for (let i = 0; pos < stream.length; i++) {
-          const size = cuts[i % cuts.length]!;
-          got.push(...reader.push(stream.subarray(pos, pos + size)));
-          pos += size;
-        }
-        expect(got.map((b) => b.toString("hex"))).toEqual(payloads.map((p) => Buffer.from(p).toString("hex")));
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }),
+        (payloads, cuts) => {
+          const stream = Buffer.concat(payloads.map((p) => encodeFrame(Buffer.from(p))));
+          const reader = new VpcdFrames();
+          const got: Buffer[] = [];
+          let pos = 0;
+          for (let i = 0; pos < stream.length; i++) {
+            const size = cuts[i % cuts.length]!;
+            got.push(...reader.push(stream.subarray(pos, pos + size)));
+            pos += size;
+          }
+          expect(got.map((b) => b.toString("hex"))).toEqual(payloads.map((p) => Buffer.from(p).toString("hex")));
+        },
+      ),
     );
     fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => void new VpcdFrames().push(Buffer.from(bytes))));
   });
