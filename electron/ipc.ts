@@ -20,30 +20,15 @@ export function registerIpc(ipcMain: IpcMain, handlers: Handlers, trusted: Sende
       }
       return call(payload);
     };
-  ipcMain.handle(
-    CHANNELS.info,
-    guard(CHANNELS.info, () => handlers.info()),
-  );
-  ipcMain.handle(
-    CHANNELS.status,
-    guard(CHANNELS.status, () => handlers.status()),
-  );
-  ipcMain.handle(
-    CHANNELS.support,
-    guard(CHANNELS.support, () => handlers.support()),
-  );
-  ipcMain.handle(
-    CHANNELS.exportDiagnostics,
-    guard(CHANNELS.exportDiagnostics, () => handlers.exportDiagnostics()),
-  );
-  ipcMain.handle(
-    CHANNELS.changePin,
-    guard(CHANNELS.changePin, (p) => handlers.changePin(p)),
-  );
-  ipcMain.handle(
-    CHANNELS.unblockPin,
-    guard(CHANNELS.unblockPin, (p) => handlers.unblockPin(p)),
-  );
+  const calls: [string, (payload: unknown) => Promise<unknown>][] = [
+    [CHANNELS.info, () => handlers.info()],
+    [CHANNELS.status, () => handlers.status()],
+    [CHANNELS.support, () => handlers.support()],
+    [CHANNELS.exportDiagnostics, () => handlers.exportDiagnostics()],
+    [CHANNELS.changePin, (p) => handlers.changePin(p)],
+    [CHANNELS.unblockPin, (p) => handlers.unblockPin(p)],
+  ];
+  for (const [channel, call] of calls) ipcMain.handle(channel, guard(channel, call));
 }
 
 /** The sender check for a window manager: our webContents, its main frame, our page. */
