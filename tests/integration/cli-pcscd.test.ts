@@ -95,3 +95,32 @@ describe("pinwarden CLI", () => {
     expect(card.codeOf(0x81)).toBe("123456");
   });
 });
+
+describe("pinwarden monitor", () => {
+  it("prints one JSON line per event: the state at start, then removal and insertion", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "native-bridge/cli.ts", "monitor", "--json", "--count", "2"], {
+      env: process.env,
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    const done = new Promise((r) => child.on("close", r));
+    // Wait for the state at start (service, readers, our card), then pull and reinsert the card.
+    while (!out.includes('"card-inserted"')) await new Promise((r) => setTimeout(r, 20));
+    await rig.remove();
+    await rig.insert(card);
+    await done;
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; reader?: string });
+    expect(lines.map((l) => l.type)).toEqual([
+      "service-up",
+      "reader-added",
+      "reader-added",
+      "card-inserted",
+      "card-removed",
+      "card-inserted",
+    ]);
+    expect(lines.filter((l) => l.type.startsWith("card")).every((l) => l.reader === READER_0)).toBe(true);
+  });
+});
