@@ -28,6 +28,14 @@ quickack() {
 case "$cmd" in
   start)
     quickack
+    if pgrep -x pcscd >/dev/null; then
+      # A pcscd started before vpcd was installed (e.g. by the package's own start) has no
+      # vpcd readers: give it a moment, then restart it so it reads /etc/reader.conf.d.
+      for _ in $(seq 1 30); do readers_listed && break; sleep 0.1; done
+      if ! readers_listed; then
+        "$0" stop
+      fi
+    fi
     if ! pgrep -x pcscd >/dev/null; then
       pcscd --foreground >"$log" 2>&1 &
       disown || true
