@@ -87,16 +87,9 @@ const W = {
     card: "Kort",
     noCard: "inget kort läst",
     serial: "serienummer",
-    tries: (c: SupportReport["card"] & object, i: number) => {
-      const code = c.codes[i]!;
-      const t =
-        code.triesLeft === null
-          ? "antal försök okänt"
-          : code.maxTries !== null
-            ? `${code.triesLeft} av ${code.maxTries} försök kvar`
-            : `${code.triesLeft} försök kvar`;
-      return `${t}, ${STATE.sv[code.state]}`;
-    },
+    triesUnknown: "antal försök okänt",
+    triesOf: (left: number, max: number) => `${left} av ${max} försök kvar`,
+    triesLeft: (left: number) => `${left} försök kvar`,
     last: "Senaste åtgärd",
     lastNone: "ingen sedan start",
     ops: { changePin: "ändra kod", unblockPin: "lås upp" },
@@ -120,16 +113,9 @@ const W = {
     card: "Card",
     noCard: "no card read",
     serial: "serial",
-    tries: (c: SupportReport["card"] & object, i: number) => {
-      const code = c.codes[i]!;
-      const t =
-        code.triesLeft === null
-          ? "tries left unknown"
-          : code.maxTries !== null
-            ? `${code.triesLeft} of ${code.maxTries} tries left`
-            : `${code.triesLeft} tries left`;
-      return `${t}, ${STATE.en[code.state]}`;
-    },
+    triesUnknown: "tries left unknown",
+    triesOf: (left: number, max: number) => `${left} of ${max} tries left`,
+    triesLeft: (left: number) => `${left} tries left`,
     last: "Last operation",
     lastNone: "none since start",
     ops: { changePin: "change code", unblockPin: "unlock" },
@@ -159,7 +145,11 @@ export function formatSupportReport(r: SupportReport, language: Language): strin
   ];
   if (r.card) {
     lines.push(`${w.card}: ${r.card.profile}, ${w.serial} ${r.card.serial ?? "?"}, ATR ${r.card.atr}, ${r.card.reader}`);
-    r.card.codes.forEach((c, i) => lines.push(`  ${c.label} (${c.id}): ${w.tries(r.card!, i)}`));
+    for (const c of r.card.codes) {
+      const tries =
+        c.triesLeft === null ? w.triesUnknown : c.maxTries !== null ? w.triesOf(c.triesLeft, c.maxTries) : w.triesLeft(c.triesLeft);
+      lines.push(`  ${c.label} (${c.id}): ${tries}, ${STATE[language][c.state]}`);
+    }
   } else {
     lines.push(
       `${w.card}: ${r.cardError ? `${w.error} ${r.cardError.code} (${r.cardError.support})${r.cardError.atr ? `, ATR ${r.cardError.atr}` : ""}` : w.noCard}`,

@@ -84,7 +84,6 @@ async function pickBackend(): Promise<{ backend: ReaderBackend; real: boolean }>
 }
 
 const { backend, real } = await pickBackend();
-await backend.ready();
 // Machine policy applies here too (PINWARDEN_POLICY=FILE to pilot one); the demo card shows
 // an example helpdesk number where policy sets none.
 const loaded = loadPolicy();

@@ -11,7 +11,7 @@ import { Secret } from "../../native-bridge/service/secret.js";
 import type { CardStatus, Result } from "../../native-bridge/service/types.js";
 import { createCard } from "../../native-bridge/simulator/cards.js";
 import type { Fault } from "../../native-bridge/simulator/virtual-card.js";
-import type { FamilyFacts, Rig } from "./family-scenarios.js";
+import { tries, type FamilyFacts, type Rig } from "./family-scenarios.js";
 
 const s = (t: string) => Secret.fromString(t);
 export const FAULTS: Omit<Fault, "at">[] = [
@@ -22,8 +22,6 @@ export const FAULTS: Omit<Fault, "at">[] = [
 ];
 
 export type Op = "change" | "unblock" | "change-wrong";
-
-const triesOf = (r: Result<CardStatus>, id: string) => (r.ok ? r.value : r.status)?.codes.find((c) => c.id === id)?.triesLeft;
 
 /**
  * Runs the matrix for one family on a rig: fresh card per case, layout learned first, then
@@ -76,7 +74,7 @@ export function faultMatrix(facts: FamilyFacts, rig: () => Rig, ops: Op[] = ["ch
           const after = await service().status(opts());
           expect(after.ok, `${label}: status after`).toBe(true);
           const now = facts.counters(card);
-          expect(triesOf(after, facts.pinId), label).toBe(now.pin);
+          expect(tries(after, facts.pinId), label).toBe(now.pin);
 
           if (op === "change-wrong") {
             // The user typed a wrong PIN once: at most one try is gone.
