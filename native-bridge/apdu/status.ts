@@ -7,6 +7,11 @@ export type Status =
   | { kind: "ok" }
   /** 63Cx (or 630x on some PIV cards): wrong code, x tries left. 63C0 = none left. */
   | { kind: "wrongCode"; triesLeft: number }
+  /**
+   * 6300: verification failed, no information given (ISO 7816-4). Not "0 tries left":
+   * OpenSC's iso7816.c treats it as no counter at all.
+   */
+  | { kind: "failedNoCount" }
   /** 6983 / 6984: authentication method blocked (or reference data unusable). */
   | { kind: "blocked" }
   /** 6982: security status not satisfied (some OpenPGP cards: wrong PIN). */
@@ -36,6 +41,8 @@ export function decodeStatus(sw: number): Status {
   const sw2 = sw & 0xff;
   if (sw === 0x9000) return { kind: "ok" };
   if (sw1 === 0x63 && (sw2 & 0xf0) === 0xc0) return { kind: "wrongCode", triesLeft: sw2 & 0x0f };
+  if (sw === 0x6300) return { kind: "failedNoCount" };
+  // 6301–630F: the counter some PIV tokens use in place of 63Cx.
   if (sw1 === 0x63 && sw2 <= 0x0f) return { kind: "wrongCode", triesLeft: sw2 };
   if (sw === 0x6983 || sw === 0x6984) return { kind: "blocked" };
   if (sw === 0x6982) return { kind: "securityStatus" };

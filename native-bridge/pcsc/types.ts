@@ -26,6 +26,14 @@ export interface CardConnection {
   transmit(apdu: Buffer): Promise<Buffer>;
   /** Sends a PC/SC control code (PIN-pad readers, part 10). */
   control(code: number, data: Buffer): Promise<Buffer>;
+  /**
+   * SCardBeginTransaction: until endTransaction(), no other handle's APDU reaches the
+   * card (theirs wait). Hold it only around one APDU sequence: Windows ends a
+   * transaction left idle for 5 s.
+   */
+  beginTransaction(): Promise<void>;
+  /** SCardEndTransaction with SCARD_LEAVE_CARD. */
+  endTransaction(): Promise<void>;
   /** `reset` resets the card, clearing any verified state, before letting go. */
   disconnect(reset: boolean): Promise<void>;
 }

@@ -11,8 +11,6 @@ import { codeById, failWith, type CardLayout, type CardProfile, type CodeInfo, t
 import type { Status } from "../apdu/status.js";
 
 export const OPENPGP_AID = Buffer.from("D27600012401", "hex");
-/** OpenPGP 3.4 §4.3: the counters start at 3; a higher count read from the card wins. */
-const DEFAULT_MAX_TRIES = 3;
 
 export interface PwStatus {
   pw1ValidForSeveral: boolean;
@@ -49,7 +47,9 @@ async function failWithCount(channel: ApduChannel, code: CodeInfo, status: Statu
 }
 
 function code(id: "user" | "admin" | "reset", maxLength: number): CodeInfo {
-  const common = { maxLength, numeric: false, maxTries: DEFAULT_MAX_TRIES };
+  // DO C4 gives tries left, not the limit (3 by default, but a card can be set to more):
+  // the limit is not stated.
+  const common = { maxLength, numeric: false, charset: "any" as const, maxTries: null };
   if (id === "user") {
     return {
       id,
@@ -70,6 +70,10 @@ function code(id: "user" | "admin" | "reset", maxLength: number): CodeInfo {
   return { id, label: "Resetting code", kind: "reset", reference: 0x81, minLength: 8, canChange: false, canUnblock: false, ...common };
 }
 
+function triesOf(pw: PwStatus, layout: CardLayout): TriesMap {
+  return new Map(layout.codes.map((c) => [c.id, pw.triesLeft[c.id as keyof PwStatus["triesLeft"]]]));
+}
+
 export const openpgpProfile: CardProfile = {
   family: "openpgp",
 
@@ -84,7 +88,7 @@ export const openpgpProfile: CardProfile = {
     };
     // AID: D2 76 00 01 24 01 | version(2) | manufacturer(2) | serial(4) | RFU(2)
     if (aid.status.kind === "ok" && aid.data.length >= 14) layout.serial = aid.data.subarray(10, 14).toString("hex").toUpperCase();
-    return layout;
+    return { layout, tries: triesOf(pw, layout) };
   },
 
   async select(channel) {
@@ -92,14 +96,7 @@ export const openpgpProfile: CardProfile = {
   },
 
   async readTries(channel, layout) {
-    const pw = await readPwStatus(channel);
-    const tries: TriesMap = new Map();
-    for (const c of layout.codes) {
-      const left = pw.triesLeft[c.id as keyof PwStatus["triesLeft"]];
-      if (c.maxTries !== null && left > c.maxTries) c.maxTries = left;
-      tries.set(c.id, left);
-    }
-    return tries;
+    return triesOf(await readPwStatus(channel), layout);
   },
 
   async change(channel, _layout, c, current, next) {

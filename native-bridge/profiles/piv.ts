@@ -72,6 +72,7 @@ export const pivProfile: CardProfile<PivLayout> = {
           minLength: 6,
           maxLength: 8,
           numeric: true,
+          charset: "any",
           maxTries: pin?.maxTries ?? null,
           unblockedBy: "puk",
           canChange: true,
@@ -85,6 +86,7 @@ export const pivProfile: CardProfile<PivLayout> = {
           minLength: 6,
           maxLength: 8,
           numeric: false,
+          charset: "any",
           maxTries: puk?.maxTries ?? null,
           canChange: true,
           canUnblock: false,
@@ -92,28 +94,31 @@ export const pivProfile: CardProfile<PivLayout> = {
       ],
     };
     if (serial) layout.serial = serial;
-    return layout;
+    if (!pin) return { layout };
+    return { layout, tries: new Map([["auth", pin.triesLeft], ["puk", puk?.triesLeft ?? null]]) };
   },
 
   async select(channel) {
     return (await channel.send(selectAid(PIV_AID))).status.kind === "ok";
   },
 
-  async readTries(channel, layout) {
+  async readTries(channel, layout, _card, ids) {
     const tries: TriesMap = new Map();
-    const [pin, puk] = layout.codes;
-    if (layout.metadata) {
-      for (const code of [pin!, puk!]) {
+    const wanted = layout.codes.filter((c) => !ids || ids.includes(c.id));
+    for (const code of wanted) {
+      if (layout.metadata) {
         const r = await channel.send(getMetadata(code.reference));
         const meta = r.status.kind === "ok" ? parsePinMetadata(r.data) : undefined;
-        if (meta) code.maxTries = meta.maxTries;
         tries.set(code.id, meta ? meta.triesLeft : null);
+      } else if (code.kind === "pin") {
+        // SP 800-73-4 §3.2.1: VERIFY with no data returns the retry counter.
+        const r = await channel.send(verifyEmpty(code.reference));
+        tries.set(code.id, triesFromEmptyVerify(r.status));
+      } else {
+        // The PUK cannot be VERIFYed (6A88 on most cards): its count is unknown.
+        tries.set(code.id, null);
       }
-      return tries;
     }
-    const r = await channel.send(verifyEmpty(PIN_REF));
-    tries.set("auth", triesFromEmptyVerify(r.status, pin!.maxTries));
-    tries.set("puk", null);
     return tries;
   },
 

@@ -18,13 +18,9 @@ import { ParseError } from "../apdu/tlv.js";
 import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../service/errors.js";
 import type { Secret } from "../service/secret.js";
+import type { CardKnowledge } from "./card-knowledge.js";
 import { failWith, padCode, triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
-/**
- * PKCS#15 does not record a retry limit. These are the limits Swedish eID cards use
- * (3 per PIN, 10 for the PUK); a higher count read from the card wins.
- */
-const DEFAULT_MAX_TRIES = { pin: 3, puk: 10 } as const;
 const TOKEN_INFO = 0x5032;
 const ODF = 0x5031;
 const MAX_FILE = 16 * 1024;
@@ -82,7 +78,13 @@ function slug(label: string, taken: Set<string>): string {
 }
 
 /** Gives each AODF PIN its id: auth, sign, puk, then ids derived from labels. */
-export function layoutFromObjects(pins: PinObject[], signAuthId: Buffer | undefined, serial?: string, label?: string): Pkcs15Layout {
+export function layoutFromObjects(
+  pins: PinObject[],
+  signAuthId: Buffer | undefined,
+  serial?: string,
+  label?: string,
+  knowledge?: CardKnowledge,
+): Pkcs15Layout {
   const ids = new Map<PinObject, string>();
   const taken = new Set<string>();
   const claim = (pin: PinObject | undefined, id: string) => {
@@ -118,7 +120,9 @@ export function layoutFromObjects(pins: PinObject[], signAuthId: Buffer | undefi
       minLength: p.minLength,
       maxLength: p.maxLength ?? p.storedLength,
       numeric: p.pinType === PinType.bcd || p.pinType === PinType.asciiNumeric,
-      maxTries: kind === "pin" ? DEFAULT_MAX_TRIES.pin : DEFAULT_MAX_TRIES.puk,
+      charset: p.pinType === PinType.bcd ? "digits" : "any",
+      // PKCS#15 does not record a retry limit: only a documented fact about the card gives one.
+      maxTries: (kind === "pin" ? knowledge?.maxTries?.pin : knowledge?.maxTries?.puk) ?? null,
       canChange: !p.flags.changeDisabled,
       canUnblock: !p.flags.unblockDisabled && !!unblockedBy,
       pinType: p.pinType,
@@ -160,7 +164,7 @@ async function selectCodePath(channel: ApduChannel, code: Pkcs15Code): Promise<v
 export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
   family: "pkcs15",
 
-  async detect(channel) {
+  async detect(channel, card) {
     const sel = await channel.send(selectAid(PKCS15_AID));
     if (sel.status.kind !== "ok") return null;
     try {
@@ -183,7 +187,7 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
       }
       const tokenData = await readFile(channel, selectFile(TOKEN_INFO));
       const token = tokenData ? parseTokenInfo(tokenData) : undefined;
-      return layoutFromObjects(pins, signAuthId, token?.serialNumber, token?.label);
+      return { layout: layoutFromObjects(pins, signAuthId, token?.serialNumber, token?.label, card.knowledge) };
     } catch (error) {
       if (error instanceof ParseError) throw new PinwardenError("CARD_UNSUPPORTED", { technical: `PKCS#15: ${error.message}` });
       throw error;
@@ -194,14 +198,18 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
     return (await channel.send(selectAid(PKCS15_AID))).status.kind === "ok";
   },
 
-  async readTries(channel, layout) {
+  async readTries(channel, layout, card, ids) {
     const tries: TriesMap = new Map();
     for (const code of layout.codes) {
+      if (ids && !ids.includes(code.id)) continue;
+      // Some card OSes count an empty VERIFY as a failed try: send it only where known safe.
+      if (!card.emptyVerifySafe) {
+        tries.set(code.id, null);
+        continue;
+      }
       await selectCodePath(channel, code);
       const r = await channel.send(verifyEmpty(code.reference));
-      const left = triesFromEmptyVerify(r.status, code.maxTries);
-      if (left !== null && code.maxTries !== null && left > code.maxTries) code.maxTries = left;
-      tries.set(code.id, left);
+      tries.set(code.id, triesFromEmptyVerify(r.status));
     }
     return tries;
   },

@@ -8,6 +8,7 @@ import { swHex } from "../apdu/status.js";
 import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../service/errors.js";
 import type { Secret } from "../service/secret.js";
+import type { CardKnowledge } from "./card-knowledge.js";
 
 export const FAMILIES = ["pkcs15", "piv", "openpgp"] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -23,9 +24,15 @@ export interface CodeInfo {
   reference: number;
   minLength: number;
   maxLength: number;
-  /** Digits only, as the card declares it. */
+  /** Digits only, as the card declares it (a new code is held to it). */
   numeric: boolean;
-  /** null where the card does not say and the family has no known default. */
+  /**
+   * What the card's encoding can carry, for a code the person already has (a current
+   * PIN, a PUK): "digits" only where the encoding itself needs digits (BCD); otherwise
+   * "any", because a current code is the card's to judge, not a type rule's.
+   */
+  charset: "digits" | "any";
+  /** From the card or a documented fact about it (card-knowledge.ts); null = not known. */
   maxTries: number | null;
   /** Id of the code that unblocks this one. */
   unblockedBy?: string;
@@ -34,6 +41,7 @@ export interface CodeInfo {
 }
 
 export interface CardLayout {
+  /** The application: one card may carry several (a security key: PIV and OpenPGP). */
   family: Family;
   serial?: string;
   label?: string;
@@ -43,14 +51,35 @@ export interface CardLayout {
 /** Tries left per code id; null = the card cannot tell without risking a try. */
 export type TriesMap = Map<string, number | null>;
 
+/** What a profile is told about the card before it sends anything. */
+export interface CardContext {
+  atr: Buffer;
+  /** The row of card-knowledge.ts this card matched (or UNKNOWN_CARD). */
+  knowledge: CardKnowledge;
+  /** An empty VERIFY is safe here: the card's row says so, or the admin's policy does. */
+  emptyVerifySafe: boolean;
+}
+
+/** A detected application: its layout, and the counters if detection already read them. */
+export interface Detected<L extends CardLayout = CardLayout> {
+  layout: L;
+  /** Counters read during detection, so a cold status does not read them twice. */
+  tries?: TriesMap;
+}
+
 export interface CardProfile<L extends CardLayout = CardLayout> {
   readonly family: Family;
   /** SELECTs the family's application and learns the card's layout; null if absent. */
-  detect(channel: ApduChannel): Promise<L | null>;
+  detect(channel: ApduChannel, card: CardContext): Promise<Detected<L> | null>;
   /** SELECTs the application of a card whose layout is already known (one APDU). */
   select(channel: ApduChannel, layout: L): Promise<boolean>;
-  readTries(channel: ApduChannel, layout: L): Promise<TriesMap>;
+  /**
+   * Reads the counters of `ids` (all codes when omitted) without spending a try: null
+   * for a code whose count cannot be read safely. Must not modify `layout`.
+   */
+  readTries(channel: ApduChannel, layout: L, card: CardContext, ids?: readonly string[]): Promise<TriesMap>;
   change(channel: ApduChannel, layout: L, code: CodeInfo, current: Secret, next: Secret): Promise<void>;
+  /** Unblocks `pin` with `unblocker` (a PUK, an OpenPGP resetting code or admin PIN). */
   unblock(channel: ApduChannel, layout: L, pin: CodeInfo, unblocker: CodeInfo, puk: Secret, next: Secret): Promise<void>;
 }
 
@@ -64,6 +93,8 @@ export function failWith(code: CodeInfo, status: Status, sw: number): never {
     case "wrongCode":
       if (status.triesLeft === 0) throw new PinwardenError(blocked, { codeId: code.id, triesLeft: 0 });
       throw new PinwardenError(wrong, { codeId: code.id, triesLeft: status.triesLeft });
+    case "failedNoCount":
+      throw new PinwardenError(wrong, { codeId: code.id, triesLeft: null });
     case "blocked":
       throw new PinwardenError(blocked, { codeId: code.id, triesLeft: 0 });
     case "conditions":
@@ -74,12 +105,15 @@ export function failWith(code: CodeInfo, status: Status, sw: number): never {
   }
 }
 
-/** Tries left from the answer to an empty VERIFY; null when the answer says nothing. */
-export function triesFromEmptyVerify(status: Status, maxTries: number | null): number | null {
+/**
+ * Tries left from the answer to an empty VERIFY; null when the answer says nothing.
+ * 63Cx: x left. 6983: blocked. 9000 means "already verified in this session": the count
+ * is not in the answer, so it is unknown (not "full"). 6300 (63 with no counter) is "no
+ * information" (OpenSC iso7816.c), not zero: decodeStatus reads it as other.
+ */
+export function triesFromEmptyVerify(status: Status): number | null {
   if (status.kind === "wrongCode") return status.triesLeft;
   if (status.kind === "blocked") return 0;
-  // 9000: already verified in this session, so no try has been spent since the last reset.
-  if (status.kind === "ok") return maxTries;
   return null;
 }
 

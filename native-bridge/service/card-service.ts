@@ -8,7 +8,8 @@ import type { CardConnection, ReaderBackend } from "../pcsc/types.js";
 import { openpgpProfile } from "../profiles/openpgp.js";
 import { pivProfile } from "../profiles/piv.js";
 import { pkcs15Profile } from "../profiles/pkcs15.js";
-import { codeById, FAMILIES, type CardLayout, type CardProfile, type CodeInfo, type Family, type TriesMap } from "../profiles/profile.js";
+import { knowledgeFor } from "../profiles/card-knowledge.js";
+import { codeById, FAMILIES, type CardContext, type CardLayout, type CardProfile, type CodeInfo, type Family, type TriesMap } from "../profiles/profile.js";
 import { PinwardenError, isPinwardenError } from "./errors.js";
 import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy, DEFAULT_RULES, type CodeRules } from "./rules.js";
 import { wipeAll, type Secret } from "./secret.js";
@@ -152,6 +153,11 @@ export class CardService {
     this.#unsubscribe();
   }
 
+  #context(atr: Buffer): CardContext {
+    const knowledge = knowledgeFor(atr);
+    return { atr, knowledge, emptyVerifySafe: knowledge.emptyVerifySafe };
+  }
+
   // --- internals --------------------------------------------------------------
 
   #checkChange(code: CodeInfo, current: Secret, next: Secret): void {
@@ -219,7 +225,8 @@ export class CardService {
     this.#layouts.delete(reader);
     for (const family of this.#options.families) {
       const profile = PROFILES[family];
-      const layout = await profile.detect(channel);
+      const detected = await profile.detect(channel, this.#context(channel.atr));
+      const layout = detected?.layout;
       if (layout) {
         if (state) this.#layouts.set(reader, { insertion: state.insertion, profile, layout });
         return { profile, layout, atr };
@@ -229,7 +236,7 @@ export class CardService {
   }
 
   async #readStatus(reader: string, atr: string, profile: CardProfile, layout: CardLayout, channel: ApduChannel): Promise<CardStatus> {
-    return this.#statusFrom(reader, atr, profile, layout, await profile.readTries(channel, layout));
+    return this.#statusFrom(reader, atr, profile, layout, await profile.readTries(channel, layout, this.#context(channel.atr)));
   }
 
   #statusFrom(reader: string, atr: string, profile: CardProfile, layout: CardLayout, tries: TriesMap): CardStatus {

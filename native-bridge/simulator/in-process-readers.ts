@@ -12,6 +12,9 @@ interface Slot {
   card?: VirtualCard | undefined;
   /** Connection generation: a removal invalidates every open connection. */
   generation: number;
+  /** The connection holding a transaction, and who waits for the card meanwhile. */
+  holder?: symbol | undefined;
+  waiters: (() => void)[];
 }
 
 export class InProcessReaders implements ReaderBackend {
@@ -21,7 +24,7 @@ export class InProcessReaders implements ReaderBackend {
   #available = true;
 
   constructor(readerNames: string[] = ["Pinwarden Virtual Reader"]) {
-    for (const name of readerNames) this.#slots.set(name, { state: { name, cardPresent: false, insertion: 0 }, generation: 0 });
+    for (const name of readerNames) this.#slots.set(name, { state: { name, cardPresent: false, insertion: 0 }, generation: 0, waiters: [] });
   }
 
   get serviceAvailable(): boolean {
@@ -68,6 +71,7 @@ export class InProcessReaders implements ReaderBackend {
     if (!slot.card) return;
     slot.card = undefined;
     slot.generation++;
+    this.#release(slot);
     slot.state.cardPresent = false;
     delete slot.state.atr;
     this.#emit({ type: "card-removed", reader: slot.state.name, insertion: slot.state.insertion });
@@ -87,10 +91,16 @@ export class InProcessReaders implements ReaderBackend {
     if (!card) throw new PinwardenError("NO_CARD", { reader });
     const generation = slot.generation;
     const alive = () => slot.generation === generation && slot.card === card;
+    const me = Symbol(reader);
+    // As with PC/SC: while another connection holds a transaction, our APDUs wait.
+    const turn = async () => {
+      while (slot.holder !== undefined && slot.holder !== me) await new Promise<void>((r) => slot.waiters.push(r));
+    };
     return {
       atr: card.atr,
       transmit: async (apdu) => {
         await new Promise((r) => setImmediate(r));
+        await turn();
         if (!alive()) throw new PinwardenError("CARD_REMOVED", { reader });
         const d = deliver(card, apdu);
         if (d.kind === "drop") {
@@ -102,10 +112,24 @@ export class InProcessReaders implements ReaderBackend {
         return d.response;
       },
       control: () => Promise.reject(new PinwardenError("CARD_ERROR", { technical: "no control codes on a virtual reader" })),
+      beginTransaction: async () => {
+        await turn();
+        if (!alive()) throw new PinwardenError("CARD_REMOVED", { reader });
+        slot.holder = me;
+      },
+      endTransaction: async () => {
+        if (slot.holder === me) this.#release(slot);
+      },
       disconnect: async (reset) => {
+        if (slot.holder === me) this.#release(slot);
         if (reset && alive()) card.reset();
       },
     };
+  }
+
+  #release(slot: Slot): void {
+    slot.holder = undefined;
+    for (const wake of slot.waiters.splice(0)) wake();
   }
 
   async close(): Promise<void> {

@@ -20,7 +20,16 @@ export interface Rig {
 }
 
 export interface FamilyFacts {
+  /** Names the variant in test titles, e.g. "pkcs15 (counts-empty-verify)". Default: profile. */
+  name?: string;
   profile: SimProfile;
+  /** Makes a fresh card of this variant; default createCard(profile). */
+  create?: () => VirtualCard;
+  /**
+   * false where Pinwarden must not read the counters (an empty VERIFY is not known safe):
+   * status then says "unknown" and tries are learned from 63Cx answers. Default true.
+   */
+  triesReadable?: boolean;
   pinId: string;
   pukId: string;
   pin: string;

@@ -16,6 +16,7 @@ const card: CodeInfo = {
   minLength: 6,
   maxLength: 8,
   numeric: true,
+  charset: "any",
   maxTries: 3,
   canChange: true,
   canUnblock: true,

@@ -1,0 +1,136 @@
+/**
+ * What is known about particular cards, as data: one row per card (matched on its ATR)
+ * with the source of each fact. Nothing here is a guess: a card that matches no row is
+ * "unknown", and Pinwarden then takes the cautious path (no empty VERIFY, no try limit
+ * stated, the PIN reference sent as the card's own description stores it).
+ *
+ * Why this table exists (see ../shared/CARDS.md and docs/cards.md):
+ * - An empty VERIFY (`00 20 00 ref`, no data) answers 63Cx on most cards, but some card
+ *   OSes count it as a failed try. OpenSC's iso7816.c refuses to send it unless the card
+ *   driver opts in; card-cardos.c opts in only from CardOS 5.
+ * - P2 bit 8 (0x80, "DF-specific reference", ISO 7816-4 §7.5.1) must be added to a stored
+ *   01/02 on some card OSes (OpenSC's CardOS and Incrypto34 drivers) and must not be on
+ *   others. So it is a fact about the card OS, never a blanket rule from the local flag.
+ * - Try limits are not in PKCS#15's AODF: only a card's manual says them.
+ */
+import type { Family } from "./profile.js";
+
+export interface CardKnowledge {
+  /** What the card was recognised as, for the support view ("CardOS 5.3", "unknown"). */
+  name: string;
+  /** Where these facts come from (a spec, an open-source driver, a manual). */
+  source: string;
+  /** The applications this card is known to carry, in probe order; undefined = probe all. */
+  apps?: readonly Family[];
+  /** An empty VERIFY answers the retry counter without counting a try. */
+  emptyVerifySafe: boolean;
+  /** How a PKCS#15 pinReference goes into P2: as the AODF stores it, or with bit 8 set. */
+  localReference: "asStored" | "setBit8";
+  /** Try limits this card is documented to have, where the card itself does not say. */
+  maxTries?: { pin?: number; puk?: number };
+}
+
+interface Row extends CardKnowledge {
+  /** ATR in hex (spaces allowed); with `mask`, compared after AND-ing both with it. */
+  atr?: string;
+  mask?: string;
+  /** Or: the ATR's bytes, read as ASCII, contain this text (case-insensitive). */
+  atrText?: string;
+}
+
+export const UNKNOWN_CARD: CardKnowledge = {
+  name: "unknown",
+  source: "no row matches the ATR: the cautious defaults (OpenSC iso7816.c: no empty VERIFY without an opt-in)",
+  emptyVerifySafe: false,
+  localReference: "asStored",
+};
+
+const CARDOS_SOURCE = "OpenSC src/libopensc/card-cardos.c (ATR table; pin_cmd sets P2 bit 8; empty VERIFY opted in from CardOS 5)";
+
+/**
+ * The rows. Order matters only where masks overlap (first match wins). Keep each row's
+ * source; docs/cards.md lists them for people.
+ */
+export const CARD_TABLE: readonly Row[] = [
+  {
+    name: "CardOS 4.4",
+    atr: "3BD21802C10A31FE58C80D51",
+    source: CARDOS_SOURCE,
+    apps: ["pkcs15"],
+    emptyVerifySafe: false,
+    localReference: "setBit8",
+  },
+  {
+    name: "CardOS 5.0",
+    atr: "3BD2180081 31FE58C90114",
+    source: CARDOS_SOURCE,
+    apps: ["pkcs15"],
+    emptyVerifySafe: true,
+    localReference: "setBit8",
+  },
+  {
+    name: "CardOS 5.3",
+    atr: "3BD2180081 31FE58C90217",
+    source: CARDOS_SOURCE,
+    apps: ["pkcs15"],
+    emptyVerifySafe: true,
+    localReference: "setBit8",
+  },
+  {
+    name: "CardOS 5.3",
+    atr: "3BD2180081 31FE58C90316",
+    source: CARDOS_SOURCE,
+    apps: ["pkcs15"],
+    emptyVerifySafe: true,
+    localReference: "setBit8",
+  },
+  {
+    // YubiKey 4 "3B F8 13 00 00 81 31 FE 15 59 75 62 69 6B 65 79 34 D4", YubiKey 5 NFC
+    // "3B FD 13 00 00 81 31 FE 15 80 73 C0 21 C0 57 59 75 62 69 4B 65 79 40": the
+    // historical bytes carry "Yubikey".
+    name: "YubiKey",
+    atrText: "yubikey",
+    source: "yubikey-manager yubikit/piv.py and openpgp.py (PIV and OpenPGP applets; GET METADATA from 5.3); SP 800-73-4 §3.2.1 (empty VERIFY)",
+    apps: ["piv", "openpgp"],
+    emptyVerifySafe: true,
+    localReference: "asStored",
+  },
+  {
+    name: "OpenPGP card 3.x",
+    atr: "3BDA18FF81B1FE751F030031C573C001400090000C",
+    source: "GnuPG scd/app-openpgp.c and OpenSC card-openpgp.c ATR tables (OpenPGP card v3); counters from DO C4",
+    apps: ["openpgp"],
+    emptyVerifySafe: false,
+    localReference: "asStored",
+  },
+  {
+    name: "Pinwarden virtual PKCS#15 card",
+    atr: "3B8D800150494E57415244454E2D50313529",
+    source: "native-bridge/simulator/pkcs15-card.ts: answers an empty VERIFY as ISO 7816-4 §11.5.6 says (63Cx, no try counted)",
+    apps: ["pkcs15"],
+    emptyVerifySafe: true,
+    localReference: "asStored",
+    maxTries: { pin: 3, puk: 10 },
+  },
+];
+
+const clean = (hex: string) => Buffer.from(hex.replace(/\s/g, ""), "hex");
+
+function matches(row: Row, atr: Buffer): boolean {
+  if (row.atrText) return atr.toString("latin1").toLowerCase().includes(row.atrText);
+  if (!row.atr) return false;
+  const want = clean(row.atr);
+  if (!row.mask) return atr.equals(want);
+  const mask = clean(row.mask);
+  if (atr.length < want.length) return false;
+  for (let i = 0; i < want.length; i++) if ((atr[i]! & mask[i]!) !== (want[i]! & mask[i]!)) return false;
+  return true;
+}
+
+/** The facts known for the card with this ATR (UNKNOWN_CARD where none are). */
+export function knowledgeFor(atr: Buffer): CardKnowledge {
+  const row = CARD_TABLE.find((r) => matches(r, atr));
+  if (!row) return UNKNOWN_CARD;
+  const { atr: _atr, mask: _mask, atrText: _text, ...facts } = row;
+  return facts;
+}
