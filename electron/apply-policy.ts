@@ -7,6 +7,13 @@ export function rulesOf(policy: Policy): CodeRules {
   return { pin: policy.pin, puk: policy.puk, digitsOnly: true, rejectWeakCodes: policy.rejectWeakCodes };
 }
 
-export function serviceOptionsOf(policy: Policy): Required<Pick<CardServiceOptions, "rules" | "families" | "allowChangePuk">> {
-  return { rules: rulesOf(policy), families: policy.cardFamilies, allowChangePuk: policy.allowChangePuk };
+export function serviceOptionsOf(
+  policy: Policy,
+): Required<Pick<CardServiceOptions, "rules" | "families" | "allowChangePuk" | "trustEmptyVerify">> {
+  return {
+    rules: rulesOf(policy),
+    families: policy.cardFamilies,
+    allowChangePuk: policy.allowChangePuk,
+    trustEmptyVerify: policy.trustEmptyVerify,
+  };
 }

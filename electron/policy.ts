@@ -135,9 +135,17 @@ export const POLICY_KEYS = {
     schema: z.array(z.enum(["pkcs15", "piv", "openpgp"])).min(1),
     default: ["pkcs15", "piv", "openpgp"] as ("pkcs15" | "piv" | "openpgp")[],
     type: 'list of "pkcs15", "piv", "openpgp"',
-    en: "Card families Pinwarden handles, tried in this order.",
-    sv: "Kortfamiljer som Pinwarden hanterar, i denna ordning.",
+    en: "Order in which a card's applications are looked for and shown; every supported application on a card is shown.",
+    sv: "Ordning i vilken kortets applikationer söks och visas; alla applikationer som stöds visas.",
     example: ["pkcs15", "piv", "openpgp"],
+  },
+  trustEmptyVerify: {
+    schema: z.boolean(),
+    default: false,
+    type: "boolean",
+    en: "This organisation's cards answer an empty VERIFY with the try count and do not count it as a failed try. Only set this for card models you have tested: on other cards Pinwarden shows the count as unknown rather than risk a try.",
+    sv: "Organisationens kort svarar på en tom VERIFY med antalet försök och räknar den inte som ett misslyckat försök. Sätt bara detta för kortmodeller ni har provat: på andra kort visar Pinwarden antalet som okänt i stället för att riskera ett försök.",
+    example: false,
   },
 } as const;
 

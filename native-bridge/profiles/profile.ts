@@ -36,6 +36,8 @@ export interface CodeInfo {
   maxTries: number | null;
   /** Id of the code that unblocks this one. */
   unblockedBy?: string;
+  /** Other codes the person may choose to unblock it with (OpenPGP: the resetting code). */
+  alsoUnblockedBy?: string[];
   canChange: boolean;
   canUnblock: boolean;
 }

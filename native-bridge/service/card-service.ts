@@ -1,19 +1,34 @@
 /**
  * CardService: status, change and unblock for the card in a reader. It checks every
- * rule it can before an APDU leaves, runs one operation per card at a time, re-reads
- * the tries after each operation, and wipes the codes it was given when it is done.
+ * rule it can before an APDU leaves, runs one operation per card at a time, and wipes
+ * the codes it was given when it is done.
+ *
+ * One session per card: every APDU sequence that depends on a selected application
+ * (SELECT → VERIFY/CHANGE/RESET → re-read) runs on one connection inside one PC/SC
+ * transaction, so no other program's SELECT can land in between. The card's layout
+ * (its applications and their codes) is learned once per insertion; after that a
+ * change costs SELECT + the command + a re-read of the codes it can have changed.
  */
 import { ApduChannel, type ApduTrace } from "../pcsc/channel.js";
 import type { CardConnection, ReaderBackend } from "../pcsc/types.js";
+import { knowledgeFor, type CardKnowledge } from "../profiles/card-knowledge.js";
 import { openpgpProfile } from "../profiles/openpgp.js";
 import { pivProfile } from "../profiles/piv.js";
 import { pkcs15Profile } from "../profiles/pkcs15.js";
-import { knowledgeFor } from "../profiles/card-knowledge.js";
-import { codeById, FAMILIES, type CardContext, type CardLayout, type CardProfile, type CodeInfo, type Family, type TriesMap } from "../profiles/profile.js";
+import {
+  codeById,
+  FAMILIES,
+  type CardContext,
+  type CardLayout,
+  type CardProfile,
+  type CodeInfo,
+  type Family,
+  type TriesMap,
+} from "../profiles/profile.js";
 import { PinwardenError, isPinwardenError } from "./errors.js";
 import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy, DEFAULT_RULES, type CodeRules } from "./rules.js";
 import { wipeAll, type Secret } from "./secret.js";
-import { codeState, type AuditEvent, type CardStatus, type ReaderInfo, type Result } from "./types.js";
+import { codeState, type AppStatus, type AuditEvent, type CardStatus, type CodeStatus, type ReaderInfo, type Result } from "./types.js";
 
 const PROFILES: Record<Family, CardProfile> = {
   pkcs15: pkcs15Profile as CardProfile,
@@ -23,7 +38,7 @@ const PROFILES: Record<Family, CardProfile> = {
 
 export interface CardServiceOptions {
   rules?: CodeRules;
-  /** Card families to try, in order. */
+  /** Card applications to look for first, in this order; the others are still found. */
   families?: readonly Family[];
   /** Receives every APDU exchanged, secret data already masked. */
   trace?: ApduTrace;
@@ -31,22 +46,46 @@ export interface CardServiceOptions {
   audit?: (event: AuditEvent) => void;
   /** Allow changing PUK-like codes (policy allowChangePuk). */
   allowChangePuk?: boolean;
+  /**
+   * The admin declares that this fleet's cards answer an empty VERIFY without counting
+   * a try (policy trustEmptyVerify). Off: only cards known safe are probed.
+   */
+  trustEmptyVerify?: boolean;
 }
 
 export interface OperationOptions {
   reader?: string;
+  /** The application, on a card that carries several (default: the first found). */
+  app?: Family;
 }
 
-interface CachedLayout {
-  insertion: number;
+export interface StatusOptions extends OperationOptions {
+  /** Read only these codes' counters (of the chosen app); the others come from what is known. */
+  codes?: readonly string[];
+}
+
+interface CardApp {
   profile: CardProfile;
   layout: CardLayout;
 }
 
+/** What is known about the card in a reader, for one insertion. */
+interface KnownCard {
+  insertion: number;
+  atr: Buffer;
+  context: CardContext;
+  apps: CardApp[];
+  /** Counters last seen, per app and code: read, or learned from a 63Cx answer. */
+  tries: Map<string, number | null>;
+}
+
+const key = (app: Family, codeId: string) => `${app}/${codeId}`;
+const GONE = ["CARD_REMOVED", "CARD_RESET", "TIMEOUT", "PCSC_UNAVAILABLE"];
+
 export class CardService {
   readonly #backend: ReaderBackend;
   readonly #options: Required<Omit<CardServiceOptions, "trace" | "audit">> & Pick<CardServiceOptions, "trace" | "audit">;
-  readonly #layouts = new Map<string, CachedLayout>();
+  readonly #cards = new Map<string, KnownCard>();
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #mutating = new Set<string>();
   readonly #unsubscribe: () => void;
@@ -55,10 +94,10 @@ export class CardService {
 
   constructor(backend: ReaderBackend, options: CardServiceOptions = {}) {
     this.#backend = backend;
-    this.#options = { rules: DEFAULT_RULES, families: FAMILIES, allowChangePuk: true, ...options };
+    this.#options = { rules: DEFAULT_RULES, families: FAMILIES, allowChangePuk: true, trustEmptyVerify: false, ...options };
     this.#unsubscribe = backend.on((e) => {
-      if (e.type === "card-removed" || e.type === "reader-removed") this.#layouts.delete(e.reader);
-      if (e.type === "service-down") this.#layouts.clear();
+      if (e.type === "card-removed" || e.type === "reader-removed") this.#cards.delete(e.reader);
+      if (e.type === "service-down") this.#cards.clear();
     });
   }
 
@@ -66,21 +105,38 @@ export class CardService {
     return this.#options.rules;
   }
 
-  /** Applies changed settings (machine policy changed while running). The layout cache stays valid. */
-  configure(options: Pick<CardServiceOptions, "rules" | "families" | "allowChangePuk">): void {
+  /** Applies changed settings (machine policy changed while running). */
+  configure(options: Pick<CardServiceOptions, "rules" | "families" | "allowChangePuk" | "trustEmptyVerify">): void {
     if (options.rules) this.#options.rules = options.rules;
     if (options.families) this.#options.families = options.families;
     if (options.allowChangePuk !== undefined) this.#options.allowChangePuk = options.allowChangePuk;
+    if (options.trustEmptyVerify !== undefined && options.trustEmptyVerify !== this.#options.trustEmptyVerify) {
+      this.#options.trustEmptyVerify = options.trustEmptyVerify;
+      // What may be probed changed: learn the cards again.
+      this.#cards.clear();
+    }
   }
 
   readers(): ReaderInfo[] {
     return this.#backend.readers().map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ?? null }));
   }
 
-  async status(options: OperationOptions = {}): Promise<Result<CardStatus>> {
+  /** Every application on the card with its codes and their counters. */
+  async status(options: StatusOptions = {}): Promise<Result<CardStatus>> {
     return this.#run(options, false, async (reader, channel) => {
-      const { profile, layout, atr } = await this.#identify(reader, channel);
-      return this.#readStatus(reader, atr, profile, layout, channel);
+      const { card, fresh } = await this.#identify(reader, channel);
+      for (const app of card.apps) {
+        // Detection already read the counters of the apps it found; read the others.
+        if (fresh.has(app)) continue;
+        const ids = options.app === undefined || options.app === app.layout.family ? options.codes : [];
+        if (ids && ids.length === 0) continue;
+        if (!(await app.profile.select(channel, app.layout))) {
+          this.#cards.delete(reader);
+          throw new PinwardenError("CARD_RESET", { reader, technical: "a known application could not be selected" });
+        }
+        this.#remember(card, app, await app.profile.readTries(channel, app.layout, card.context, ids));
+      }
+      return this.#statusOf(reader, card, options.app);
     });
   }
 
@@ -89,7 +145,7 @@ export class CardService {
     try {
       checkCurrentCodeShape(current, id);
       // Policy checks need no card: a code that breaks them never leaves this process.
-      const cached = this.#cachedCode(options.reader, id);
+      const cached = this.#cachedCode(options, id);
       checkNewCodePolicy(cached?.kind ?? (id === "puk" ? "puk" : "pin"), next, current, this.#options.rules, id);
       if (cached) this.#checkChange(cached, current, next);
     } catch (error) {
@@ -100,10 +156,11 @@ export class CardService {
       options,
       "changePin",
       id,
-      async (reader, channel, profile, layout) => {
-        const code = this.#code(layout, id);
+      async (channel, app) => {
+        const code = this.#code(app.layout, id);
         this.#checkChange(code, current, next);
-        await profile.change(channel, layout, code, current, next);
+        await app.profile.change(channel, app.layout, code, current, next);
+        return [code];
       },
       [current, next],
     );
@@ -112,7 +169,7 @@ export class CardService {
   /** Changes a PUK (or an OpenPGP admin PIN) where the card and the policy allow it. */
   async changePuk(current: Secret, next: Secret, options: OperationOptions & { id?: string } = {}): Promise<Result<CardStatus>> {
     const id = options.id ?? "puk";
-    const known = this.#cachedCode(options.reader, id);
+    const known = this.#cachedCode(options, id);
     if (known && known.kind === "pin") {
       wipeAll(current, next);
       return this.#failure(new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: id }));
@@ -120,7 +177,11 @@ export class CardService {
     return this.changePin(id, current, next, options);
   }
 
-  /** Sets a new PIN for `id` with its unblocking code (PUK). Wipes `puk` and `next`. */
+  /**
+   * Sets a new PIN for `id` with an unblocking code: its PUK, or where the card has
+   * several ways (OpenPGP: resetting code or admin PIN) the one named by `using`.
+   * Wipes `puk` and `next`.
+   */
   async unblockPin(
     id: string,
     puk: Secret,
@@ -129,9 +190,10 @@ export class CardService {
   ): Promise<Result<CardStatus>> {
     try {
       checkCurrentCodeShape(puk, options.using ?? "puk");
-      const cached = this.#cachedCode(options.reader, id);
+      const cached = this.#cachedCode(options, id);
       checkNewCodePolicy(cached?.kind ?? "pin", next, undefined, this.#options.rules, id);
-      if (cached) this.#checkUnblock(this.#cachedLayout(options.reader)!, cached, puk, next, options.using);
+      const app = this.#cachedApp(options);
+      if (cached && app) this.#checkUnblock(app.layout, cached, puk, next, options.using);
     } catch (error) {
       wipeAll(puk, next);
       return this.#failure(error);
@@ -140,10 +202,11 @@ export class CardService {
       options,
       "unblockPin",
       id,
-      async (_reader, channel, profile, layout) => {
-        const pin = this.#code(layout, id);
-        const unblocker = this.#checkUnblock(layout, pin, puk, next, options.using);
-        await profile.unblock(channel, layout, pin, unblocker, puk, next);
+      async (channel, app) => {
+        const pin = this.#code(app.layout, id);
+        const unblocker = this.#checkUnblock(app.layout, pin, puk, next, options.using);
+        await app.profile.unblock(channel, app.layout, pin, unblocker, puk, next);
+        return [pin, unblocker];
       },
       [puk, next],
     );
@@ -153,12 +216,7 @@ export class CardService {
     this.#unsubscribe();
   }
 
-  #context(atr: Buffer): CardContext {
-    const knowledge = knowledgeFor(atr);
-    return { atr, knowledge, emptyVerifySafe: knowledge.emptyVerifySafe };
-  }
-
-  // --- internals --------------------------------------------------------------
+  // --- rules ------------------------------------------------------------------
 
   #checkChange(code: CodeInfo, current: Secret, next: Secret): void {
     if (!code.canChange || (code.kind !== "pin" && !this.#options.allowChangePuk)) {
@@ -171,7 +229,8 @@ export class CardService {
   #checkUnblock(layout: CardLayout, pin: CodeInfo, puk: Secret, next: Secret, using?: string): CodeInfo {
     const unblockerId = using ?? pin.unblockedBy;
     const unblocker = unblockerId ? codeById(layout, unblockerId) : undefined;
-    if (!pin.canUnblock || !unblocker) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
+    // A PIN is never an unblocking code; which of the others the card takes is its to say.
+    if (!pin.canUnblock || !unblocker || unblocker.kind === "pin") throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
     checkAgainstCard(unblocker, puk, false, this.#options.rules);
     checkAgainstCard(pin, next, true, this.#options.rules);
     return unblocker;
@@ -183,22 +242,170 @@ export class CardService {
     return code;
   }
 
-  #cachedLayout(readerName?: string): CardLayout | undefined {
+  // --- what is known about the card -------------------------------------------
+
+  #context(atr: Buffer): CardContext {
+    const knowledge = knowledgeFor(atr);
+    return { atr, knowledge, emptyVerifySafe: knowledge.emptyVerifySafe || this.#options.trustEmptyVerify };
+  }
+
+  /** The card known for this reader and still the same insertion, if any. */
+  #known(readerName?: string): KnownCard | undefined {
     try {
       const reader = this.#pickReader(readerName);
-      const cached = this.#layouts.get(reader);
+      const card = this.#cards.get(reader);
       const state = this.#backend.readers().find((r) => r.name === reader);
-      return cached && state?.insertion === cached.insertion ? cached.layout : undefined;
+      return card && state?.insertion === card.insertion ? card : undefined;
     } catch {
       return undefined;
     }
   }
 
-  #cachedCode(readerName: string | undefined, id: string): CodeInfo | undefined {
-    const layout = this.#cachedLayout(readerName);
-    if (!layout) return undefined;
-    return this.#code(layout, id);
+  #appOf(card: KnownCard, app?: Family): CardApp {
+    const found = app === undefined ? card.apps[0] : card.apps.find((a) => a.layout.family === app);
+    if (!found) throw new PinwardenError("CARD_UNSUPPORTED", { technical: `no ${app} application on this card` });
+    return found;
   }
+
+  #cachedApp(options: OperationOptions): CardApp | undefined {
+    const card = this.#known(options.reader);
+    try {
+      return card && this.#appOf(card, options.app);
+    } catch {
+      return undefined;
+    }
+  }
+
+  #cachedCode(options: OperationOptions, id: string): CodeInfo | undefined {
+    const app = this.#cachedApp(options);
+    return app && this.#code(app.layout, id);
+  }
+
+  /** Probe order: what the ATR says the card carries, else every family; policy's order first. */
+  #probeOrder(knowledge: CardKnowledge): Family[] {
+    const candidates = knowledge.apps ?? FAMILIES;
+    const preferred = this.#options.families.filter((f) => candidates.includes(f));
+    return [...preferred, ...candidates.filter((f) => !preferred.includes(f))];
+  }
+
+  /**
+   * The card's applications: from the cache for this insertion, else by probing every
+   * family (a security key carries PIV and OpenPGP side by side). `fresh` holds the
+   * apps whose counters were read in this very call.
+   */
+  async #identify(reader: string, channel: ApduChannel): Promise<{ card: KnownCard; fresh: Set<CardApp> }> {
+    const state = this.#backend.readers().find((r) => r.name === reader);
+    const cached = this.#cards.get(reader);
+    if (cached && state && cached.insertion === state.insertion) return { card: cached, fresh: new Set() };
+    this.#cards.delete(reader);
+    const atr = channel.atr;
+    const context = this.#context(atr);
+    const card: KnownCard = { insertion: state?.insertion ?? -1, atr, context, apps: [], tries: new Map() };
+    const fresh = new Set<CardApp>();
+    for (const family of this.#probeOrder(context.knowledge)) {
+      const profile = PROFILES[family];
+      const detected = await profile.detect(channel, context);
+      if (!detected) continue;
+      const app = { profile, layout: detected.layout };
+      card.apps.push(app);
+      // Read the counters now, while this application is selected: no second SELECT.
+      this.#remember(card, app, detected.tries ?? (await profile.readTries(channel, detected.layout, context)));
+      fresh.add(app);
+    }
+    if (card.apps.length === 0) throw new PinwardenError("CARD_UNSUPPORTED", { atr: atr.toString("hex").toUpperCase(), reader });
+    // Show applications in the policy's order.
+    const order = this.#options.families;
+    const rank = (a: CardApp) => (order.includes(a.layout.family) ? order.indexOf(a.layout.family) : order.length);
+    card.apps.sort((a, b) => rank(a) - rank(b));
+    if (state) this.#cards.set(reader, card);
+    return { card, fresh };
+  }
+
+  #remember(card: KnownCard, app: CardApp, tries: TriesMap): void {
+    for (const [id, left] of tries) {
+      // A count the card would not tell keeps what an earlier answer (63Cx) taught us.
+      if (left !== null || !card.tries.has(key(app.layout.family, id))) card.tries.set(key(app.layout.family, id), left);
+    }
+  }
+
+  /** After an operation: what its answer says about the counters. */
+  #learn(card: KnownCard, app: CardApp, touched: CodeInfo[], failure: unknown): void {
+    const family = app.layout.family;
+    if (failure === undefined) {
+      // Success resets the counters of the codes involved to their limit, if known.
+      for (const code of touched) card.tries.set(key(family, code.id), code.maxTries);
+      return;
+    }
+    if (isPinwardenError(failure) && failure.details.codeId !== undefined && failure.details.triesLeft !== undefined) {
+      card.tries.set(key(family, failure.details.codeId), failure.details.triesLeft);
+    }
+  }
+
+  /**
+   * The app to work on, SELECTed. A known card costs one SELECT; if that fails (another
+   * card behind the same insertion count, an applet gone), the card is learned again.
+   */
+  async #selected(reader: string, channel: ApduChannel, family?: Family): Promise<CardApp> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { card } = await this.#identify(reader, channel);
+      const app = this.#appOf(card, family);
+      if (await app.profile.select(channel, app.layout)) return app;
+      this.#cards.delete(reader);
+    }
+    throw new PinwardenError("CARD_UNSUPPORTED", { reader, technical: "the application could not be selected" });
+  }
+
+  #statusOf(reader: string, card: KnownCard, app?: Family): CardStatus {
+    const apps = card.apps.map((a) => this.#appStatus(card, a));
+    const chosen = this.#appOf(card, app);
+    const main = apps[card.apps.indexOf(chosen)]!;
+    return {
+      reader,
+      card: {
+        profile: main.app,
+        atr: card.atr.toString("hex").toUpperCase(),
+        serial: main.serial,
+        label: main.label,
+        knownAs: card.context.knowledge.name,
+      },
+      app: main.app,
+      codes: main.codes,
+      applications: apps,
+    };
+  }
+
+  #appStatus(card: KnownCard, app: CardApp): AppStatus {
+    const { layout } = app;
+    return {
+      app: layout.family,
+      serial: layout.serial ?? null,
+      label: layout.label ?? null,
+      codes: layout.codes.map((c): CodeStatus => {
+        const triesLeft = card.tries.get(key(layout.family, c.id)) ?? null;
+        const status: CodeStatus = {
+          id: c.id,
+          label: c.label,
+          kind: c.kind,
+          triesLeft,
+          triesKnown: triesLeft !== null,
+          maxTries: c.maxTries,
+          blocked: triesLeft === 0 && c.kind !== "reset",
+          state: codeState(triesLeft, c.kind),
+          minLength: c.minLength,
+          maxLength: c.maxLength,
+          numeric: c.numeric,
+          charset: c.charset,
+          canChange: c.canChange && (c.kind === "pin" || this.#options.allowChangePuk),
+          canUnblock: c.canUnblock,
+        };
+        if (c.unblockedBy) status.unblockedBy = c.unblockedBy;
+        if (c.alsoUnblockedBy?.length) status.alsoUnblockedBy = c.alsoUnblockedBy;
+        return status;
+      }),
+    };
+  }
+
+  // --- running operations -----------------------------------------------------
 
   #pickReader(name?: string): string {
     if (!this.#backend.serviceAvailable) throw new PinwardenError("PCSC_UNAVAILABLE");
@@ -215,65 +422,11 @@ export class CardService {
     return withCard.name;
   }
 
-  async #identify(reader: string, channel: ApduChannel): Promise<{ profile: CardProfile; layout: CardLayout; atr: string }> {
-    const state = this.#backend.readers().find((r) => r.name === reader);
-    const atr = channel.atr.toString("hex").toUpperCase();
-    const cached = this.#layouts.get(reader);
-    if (cached && state && cached.insertion === state.insertion && (await cached.profile.select(channel, cached.layout))) {
-      return { profile: cached.profile, layout: cached.layout, atr };
-    }
-    this.#layouts.delete(reader);
-    for (const family of this.#options.families) {
-      const profile = PROFILES[family];
-      const detected = await profile.detect(channel, this.#context(channel.atr));
-      const layout = detected?.layout;
-      if (layout) {
-        if (state) this.#layouts.set(reader, { insertion: state.insertion, profile, layout });
-        return { profile, layout, atr };
-      }
-    }
-    throw new PinwardenError("CARD_UNSUPPORTED", { atr, reader });
-  }
-
-  async #readStatus(reader: string, atr: string, profile: CardProfile, layout: CardLayout, channel: ApduChannel): Promise<CardStatus> {
-    return this.#statusFrom(reader, atr, profile, layout, await profile.readTries(channel, layout, this.#context(channel.atr)));
-  }
-
-  #statusFrom(reader: string, atr: string, profile: CardProfile, layout: CardLayout, tries: TriesMap): CardStatus {
-    return {
-      reader,
-      card: { profile: profile.family, atr, serial: layout.serial ?? null, label: layout.label ?? null },
-      codes: layout.codes.map((c) => {
-        const triesLeft = tries.get(c.id) ?? null;
-        const status = {
-          id: c.id,
-          label: c.label,
-          kind: c.kind,
-          triesLeft,
-          maxTries: c.maxTries,
-          blocked: triesLeft === 0 && c.kind !== "reset",
-          state: codeState(triesLeft, c.kind),
-          minLength: c.minLength,
-          maxLength: c.maxLength,
-          numeric: c.numeric,
-          canChange: c.canChange && (c.kind === "pin" || this.#options.allowChangePuk),
-          canUnblock: c.canUnblock,
-        };
-        return c.unblockedBy ? { ...status, unblockedBy: c.unblockedBy } : status;
-      }),
-    };
-  }
-
-  #unknownCounters(reader: string, atr: string, profile: CardProfile, layout: CardLayout): CardStatus {
-    const tries: TriesMap = new Map(layout.codes.map((c) => [c.id, null]));
-    return this.#statusFrom(reader, atr, profile, layout, tries);
-  }
-
   async #mutate(
     options: OperationOptions,
     operation: AuditEvent["operation"],
     codeId: string,
-    work: (reader: string, channel: ApduChannel, profile: CardProfile, layout: CardLayout) => Promise<void>,
+    work: (channel: ApduChannel, app: CardApp) => Promise<CodeInfo[]>,
     secrets: Secret[],
   ): Promise<Result<CardStatus>> {
     let reader: string | undefined;
@@ -292,23 +445,29 @@ export class CardService {
     let afterStatus: CardStatus | undefined;
     try {
       const result = await this.#run({ reader }, true, async (r, channel) => {
-        const { profile, layout, atr } = await this.#identify(r, channel);
-        serial = layout.serial ?? null;
+        const app = await this.#selected(r, channel, options.app);
+        const card = this.#cards.get(r)!;
+        serial = app.layout.serial ?? null;
         let failure: unknown;
+        let touched: CodeInfo[] = [];
         try {
-          await work(r, channel, profile, layout);
+          touched = await work(channel, app);
         } catch (error) {
           failure = error;
+          const failedId = isPinwardenError(error) ? error.details.codeId : undefined;
+          touched = [codeId, failedId].flatMap((id) => (id ? (codeById(app.layout, id) ?? []) : []));
         }
-        // Re-read the counters whatever happened, unless the card is gone.
-        if (!isPinwardenError(failure) || !["CARD_REMOVED", "CARD_RESET", "TIMEOUT", "PCSC_UNAVAILABLE"].includes(failure.code)) {
+        this.#learn(card, app, touched, failure);
+        // Re-read the counters the operation can have changed, unless the card is gone.
+        if (!isPinwardenError(failure) || !GONE.includes(failure.code)) {
           try {
-            afterStatus = await this.#readStatus(r, atr, profile, layout, channel);
+            const ids = [...new Set([codeId, ...touched.map((c) => c.id)])];
+            this.#remember(card, app, await app.profile.readTries(channel, app.layout, card.context, ids));
           } catch {
-            // The card did what was asked but the re-read failed: report the success, with
-            // counters unknown, rather than an error that would make the user try again.
-            if (failure === undefined) return this.#unknownCounters(r, atr, profile, layout);
+            // The card did what was asked but the re-read failed: report the success with
+            // the counters as known, rather than an error that would make the user try again.
           }
+          afterStatus = this.#statusOf(r, card, app.layout.family);
         }
         if (failure !== undefined) throw failure;
         return afterStatus!;
@@ -323,7 +482,10 @@ export class CardService {
     }
   }
 
-  /** Runs `work` with a connection, queued behind any other work on the same reader. */
+  /**
+   * Runs `work` on one connection inside one PC/SC transaction, queued behind any other
+   * work on the same reader. The transaction lasts only as long as the APDU sequence.
+   */
   async #run<T>(
     options: OperationOptions,
     exclusive: boolean,
@@ -339,14 +501,18 @@ export class CardService {
     const task = previous.then(async (): Promise<Result<T>> => {
       let connection: CardConnection | undefined;
       let channel: ApduChannel | undefined;
+      let inTransaction = false;
       try {
         connection = await this.#backend.connect(reader, { exclusive });
         channel = new ApduChannel(connection, this.#options.trace);
+        await connection.beginTransaction();
+        inTransaction = true;
         return { ok: true, value: await work(reader, channel) };
       } catch (error) {
         return this.#failure(error, reader);
       } finally {
         this.lastApduCount = channel?.count ?? 0;
+        if (inTransaction) await connection?.endTransaction().catch(() => undefined);
         // A reset after a change or unblock leaves no verified PIN behind for other programs.
         await connection?.disconnect(exclusive).catch(() => undefined);
       }
@@ -361,7 +527,7 @@ export class CardService {
 
   #failure(error: unknown, reader?: string): { ok: false; error: { code: PinwardenError["code"] } & PinwardenError["details"] } {
     if (isPinwardenError(error)) {
-      if (reader && ["CARD_REMOVED", "CARD_RESET"].includes(error.code)) this.#layouts.delete(reader);
+      if (reader && ["CARD_REMOVED", "CARD_RESET"].includes(error.code)) this.#cards.delete(reader);
       return { ok: false, error: error.toJSON() };
     }
     // Unexpected: report as a card error, with only the error's class for support.

@@ -12,22 +12,43 @@ export interface CodeStatus {
   id: string;
   label: string;
   kind: CodeKind;
+  /** null = the card does not say (or could not be asked without risking a try). */
   triesLeft: number | null;
+  /** triesLeft !== null: the count came from the card (read, or its answer to an operation). */
+  triesKnown: boolean;
+  /** The limit, from the card or a documented fact about it; null = not known. */
   maxTries: number | null;
   blocked: boolean;
   state: CodeState;
   minLength: number;
   maxLength: number;
   numeric: boolean;
+  /** What a current code may hold: "digits" only where the card's encoding needs it. */
+  charset: "digits" | "any";
   unblockedBy?: string;
+  /** Other codes the person may unblock this one with (OpenPGP: the resetting code). */
+  alsoUnblockedBy?: string[];
   canChange: boolean;
   canUnblock: boolean;
 }
 
+/** One application on the card (a security key carries PIV and OpenPGP side by side). */
+export interface AppStatus {
+  app: Family;
+  serial: string | null;
+  label: string | null;
+  codes: CodeStatus[];
+}
+
 export interface CardStatus {
   reader: string;
-  card: { profile: Family; atr: string; serial: string | null; label: string | null };
+  /** `profile` is the application `codes` belong to; `knownAs`: the card-knowledge row ("unknown"). */
+  card: { profile: Family; atr: string; serial: string | null; label: string | null; knownAs: string };
+  /** The application this status is about (the one asked for, else the first). */
+  app: Family;
   codes: CodeStatus[];
+  /** Every application found on the card, in the policy's order, this one included. */
+  applications: AppStatus[];
 }
 
 export interface ErrorInfo extends ErrorDetails {
