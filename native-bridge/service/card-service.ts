@@ -60,7 +60,10 @@ export interface OperationOptions {
 }
 
 export interface StatusOptions extends OperationOptions {
-  /** Read only these codes' counters (of the chosen app); the others come from what is known. */
+  /**
+   * Read only these codes' counters (and their unblockers'), of the chosen app; the
+   * others are reported as last known. The CLI uses it before a change.
+   */
   codes?: readonly string[];
 }
 
@@ -124,11 +127,12 @@ export class CardService {
   /** Every application on the card with its codes and their counters. */
   async status(options: StatusOptions = {}): Promise<Result<CardStatus>> {
     return this.#run(options, false, async (reader, channel) => {
-      const { card, fresh } = await this.#identify(reader, channel);
+      const { card, fresh } = await this.#identify(reader, channel, options);
       for (const app of card.apps) {
         // Detection already read the counters of the apps it found; read the others.
         if (fresh.has(app)) continue;
-        const ids = options.app === undefined || options.app === app.layout.family ? options.codes : [];
+        const wanted = options.app === undefined || options.app === app.layout.family ? options.codes : [];
+        const ids = wanted && this.#withUnblockers(app.layout, wanted);
         if (ids && ids.length === 0) continue;
         if (!(await app.profile.select(channel, app.layout))) {
           this.#cards.delete(reader);
@@ -293,7 +297,7 @@ export class CardService {
    * family (a security key carries PIV and OpenPGP side by side). `fresh` holds the
    * apps whose counters were read in this very call.
    */
-  async #identify(reader: string, channel: ApduChannel): Promise<{ card: KnownCard; fresh: Set<CardApp> }> {
+  async #identify(reader: string, channel: ApduChannel, want: StatusOptions = {}): Promise<{ card: KnownCard; fresh: Set<CardApp> }> {
     const state = this.#backend.readers().find((r) => r.name === reader);
     const cached = this.#cards.get(reader);
     if (cached && state && cached.insertion === state.insertion) return { card: cached, fresh: new Set() };
@@ -308,8 +312,11 @@ export class CardService {
       if (!detected) continue;
       const app = { profile, layout: detected.layout };
       card.apps.push(app);
-      // Read the counters now, while this application is selected: no second SELECT.
-      this.#remember(card, app, detected.tries ?? (await profile.readTries(channel, detected.layout, context)));
+      // Read the counters now, while this application is selected: no second SELECT. Where
+      // only some codes are wanted (the CLI before a change), only theirs.
+      const ids = want.codes && (want.app === undefined || want.app === family) ? this.#withUnblockers(app.layout, want.codes) : undefined;
+      const tries = detected.tries ?? (ids?.length === 0 ? new Map() : await profile.readTries(channel, detected.layout, context, ids));
+      this.#remember(card, app, tries);
       fresh.add(app);
     }
     if (card.apps.length === 0) throw new PinwardenError("CARD_UNSUPPORTED", { atr: atr.toString("hex").toUpperCase(), reader });
@@ -319,6 +326,16 @@ export class CardService {
     card.apps.sort((a, b) => rank(a) - rank(b));
     if (state) this.#cards.set(reader, card);
     return { card, fresh };
+  }
+
+  /** The codes asked for that this app has, and the codes that unblock them. */
+  #withUnblockers(layout: CardLayout, ids: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const code of layout.codes.filter((c) => ids.includes(c.id))) {
+      out.add(code.id);
+      for (const by of [code.unblockedBy, ...(code.alsoUnblockedBy ?? [])]) if (by) out.add(by);
+    }
+    return [...out];
   }
 
   #remember(card: KnownCard, app: CardApp, tries: TriesMap): void {

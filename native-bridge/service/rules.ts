@@ -59,9 +59,14 @@ export function checkNewCodePolicy(kind: CodeKind, next: Secret, current: Secret
   if (rules.rejectWeakCodes && isWeakCode(next.bytes())) throw new PinwardenError("CODE_WEAK", { codeId });
 }
 
-/** Checks a typed code against what the card itself accepts. */
+/**
+ * Checks a typed code against what the card itself accepts. A new code is held to the
+ * card's declared type (`numeric`) and the policy; a code the person already has only to
+ * what the card's encoding can carry (`charset`): the card, not a type rule, judges it.
+ */
 export function checkAgainstCard(code: CodeInfo, value: Secret, isNew: boolean, rules: CodeRules): void {
-  if (code.numeric && !isDigits(value)) throw new PinwardenError("CODE_NOT_DIGITS", { codeId: code.id });
+  const digitsOnly = isNew ? code.numeric : code.charset === "digits";
+  if (digitsOnly && !isDigits(value)) throw new PinwardenError("CODE_NOT_DIGITS", { codeId: code.id });
   let { minLength, maxLength } = code;
   if (isNew) {
     const rule = ruleFor(code.kind, rules);
