@@ -2,9 +2,9 @@
  * `pinwarden` — the command line for support and scripting.
  *
  *   pinwarden readers     [--json]
- *   pinwarden status      [--reader NAME] [--json]
- *   pinwarden change-pin  --pin ID [--reader NAME] [--stdin] [--json]
- *   pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
+ *   pinwarden status      [--reader NAME] [--app APP] [--json]
+ *   pinwarden change-pin  --pin ID [--app APP] [--reader NAME] [--stdin] [--json]
+ *   pinwarden unblock-pin --pin ID [--with ID] [--app APP] [--reader NAME] [--stdin] [--json]
  *   pinwarden policy      [--json]
  *   pinwarden support     [--json] [--export FILE]
  *   pinwarden monitor     [--json] [--count N]
@@ -22,6 +22,7 @@ import { describeError, ERROR_CATALOG, EXIT, type Language } from "./service/err
 import type { ErrorCode } from "./service/errors.js";
 import { wipeAll, type Secret } from "./service/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "./service/types.js";
+import { FAMILIES, type Family } from "./profiles/profile.js";
 import { InProcessReaders } from "./simulator/in-process-readers.js";
 import { createCard } from "./simulator/cards.js";
 // Machine policy is pure code (zod, a file, `reg query`); it lives with the app in electron/
@@ -34,13 +35,15 @@ import { lastAuditFromLogs, supportResult, writeDiagnostics } from "../electron/
 
 const USAGE = `usage:
   pinwarden readers     [--json]
-  pinwarden status      [--reader NAME] [--json]
-  pinwarden change-pin  --pin ID [--reader NAME] [--stdin] [--json]
-  pinwarden unblock-pin --pin ID [--reader NAME] [--stdin] [--json]
+  pinwarden status      [--reader NAME] [--app APP] [--json]
+  pinwarden change-pin  --pin ID [--app APP] [--reader NAME] [--stdin] [--json]
+  pinwarden unblock-pin --pin ID [--with ID] [--app APP] [--reader NAME] [--stdin] [--json]
   pinwarden policy      [--json]
   pinwarden support     [--json] [--export FILE]
   pinwarden monitor     [--json] [--count N]
 options: --lang sv|en, --demo (built-in virtual card, no reader needed)
+  --app pkcs15|piv|openpgp   the application, on a card that carries several
+  --with ID                  unblock with this code (OpenPGP: admin or reset)
 `;
 
 interface Io {
@@ -68,6 +71,9 @@ const TEXT = {
     next: (l: string) => `New code for ${l}: `,
     again: "New code again: ",
     lastTry: (l: string) => `Only one try is left for ${l}. A wrong code will block it. Continue? [y/N] `,
+    unknownTries: (l: string) => `The card does not say how many tries are left for ${l}. A wrong code uses up one try. Continue? [y/N] `,
+    application: "Application",
+    chooseUnblocker: (l: string, ids: string) => `${l} can be unblocked with more than one code: say which with --with ${ids}`,
     cancelled: "Cancelled. Nothing was sent to the card.",
     changed: (l: string) => `The code for ${l} has been changed.`,
     unblocked: (l: string) => `${l} is unlocked with the new code.`,
@@ -92,6 +98,10 @@ const TEXT = {
     next: (l: string) => `Ny kod för ${l}: `,
     again: "Ny kod igen: ",
     lastTry: (l: string) => `Bara ett försök återstår för ${l}. En felaktig kod spärrar den. Fortsätta? [j/N] `,
+    unknownTries: (l: string) =>
+      `Kortet visar inte hur många försök som återstår för ${l}. En felaktig kod förbrukar ett försök. Fortsätta? [j/N] `,
+    application: "Applikation",
+    chooseUnblocker: (l: string, ids: string) => `${l} kan låsas upp med mer än en kod: ange vilken med --with ${ids}`,
     cancelled: "Avbrutet. Inget skickades till kortet.",
     changed: (l: string) => `Koden för ${l} är ändrad.`,
     unblocked: (l: string) => `${l} är upplåst med den nya koden.`,
@@ -109,30 +119,45 @@ function errorJson(error: ErrorInfo, lang: Language) {
   return { error: { ...error, support: ERROR_CATALOG[error.code].support, message: describeError(error.code, error, lang) } };
 }
 
-function formatStatus(s: CardStatus, lang: Language): string {
+function formatStatus(s: CardStatus, lang: Language, only?: Family): string {
   const t = TEXT[lang];
-  const lines = [
-    `${t.reader}: ${s.reader}`,
-    `${t.card}: ${s.card.profile}${s.card.serial ? `, ${t.serial} ${s.card.serial}` : ""}, ATR ${s.card.atr}`,
-  ];
-  const width = Math.max(...s.codes.map((c) => `${c.label} (${c.id})`.length));
-  for (const c of s.codes) lines.push(`  ${`${c.label} (${c.id})`.padEnd(width)}  ${t.tries(c)}${t.state[c.state]}`);
+  const apps = s.applications.filter((a) => only === undefined || a.app === only);
+  const lines = [`${t.reader}: ${s.reader}`];
+  const several = s.applications.length > 1;
+  if (!several) {
+    lines.push(`${t.card}: ${s.card.profile}${s.card.serial ? `, ${t.serial} ${s.card.serial}` : ""}, ATR ${s.card.atr}`);
+  } else {
+    lines.push(`${t.card}: ATR ${s.card.atr}`);
+  }
+  const width = Math.max(...apps.flatMap((a) => a.codes.map((c) => `${c.label} (${c.id})`.length)));
+  for (const a of apps) {
+    if (several) lines.push(`${t.application}: ${a.app}${a.serial ? `, ${t.serial} ${a.serial}` : ""}`);
+    for (const c of a.codes) lines.push(`  ${`${c.label} (${c.id})`.padEnd(width)}  ${t.tries(c)}${t.state[c.state]}`);
+  }
   return lines.join("\n") + "\n";
 }
 
+function codeJson(c: CodeStatus) {
+  return {
+    id: c.id,
+    label: c.label,
+    kind: c.kind,
+    triesLeft: c.triesLeft,
+    triesKnown: c.triesKnown,
+    maxTries: c.maxTries,
+    blocked: c.blocked,
+    state: c.state,
+  };
+}
+
+/** `codes` are those of `app`; `applications` lists every application on the card. */
 function statusJson(s: CardStatus) {
   return {
     reader: s.reader,
     card: s.card,
-    codes: s.codes.map((c) => ({
-      id: c.id,
-      label: c.label,
-      kind: c.kind,
-      triesLeft: c.triesLeft,
-      maxTries: c.maxTries,
-      blocked: c.blocked,
-      state: c.state,
-    })),
+    app: s.app,
+    codes: s.codes.map(codeJson),
+    applications: s.applications.map((a) => ({ app: a.app, serial: a.serial, label: a.label, codes: a.codes.map(codeJson) })),
   };
 }
 
@@ -170,6 +195,8 @@ export async function main(
         demo: { type: "boolean", default: false },
         export: { type: "string" },
         count: { type: "string" },
+        app: { type: "string" },
+        with: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -226,6 +253,15 @@ export async function main(
     io.err(`${command} needs --pin ID (see \`pinwarden status\` for the ids)\n`);
     return EXIT.usage;
   }
+  if (values.app !== undefined && !(FAMILIES as readonly string[]).includes(values.app)) {
+    io.err(`--app takes ${FAMILIES.join(", ")}\n`);
+    return EXIT.usage;
+  }
+  if (values.with !== undefined && command !== "unblock-pin") {
+    io.err("--with goes with unblock-pin\n");
+    return EXIT.usage;
+  }
+  const app = values.app as Family | undefined;
 
   let backend: ReaderBackend;
   if (values.demo) {
@@ -291,19 +327,29 @@ export async function main(
       return EXIT.ok;
     }
 
-    const before = await service.status(reader);
-    if (command === "status" || !before.ok) {
-      if (!before.ok) return fail(before.error);
-      io.out(values.json ? JSON.stringify(statusJson(before.value)) + "\n" : formatStatus(before.value, lang));
+    const target = { ...reader, ...(app ? { app } : {}) };
+    if (command === "status") {
+      const status = await service.status(target);
+      if (!status.ok) return fail(status.error);
+      io.out(values.json ? JSON.stringify(statusJson(status.value)) + "\n" : formatStatus(status.value, lang, app));
       return EXIT.ok;
     }
 
+    // Only what the prompt needs: the card's layout and the counters of the codes involved.
     const id = values.pin!;
+    const before = await service.status({ ...target, codes: [id] });
+    if (!before.ok) return fail(before.error);
     const code = before.value.codes.find((c) => c.id === id);
     if (!code) return fail({ code: "CODE_UNKNOWN", codeId: id });
     const unblocking = command === "unblock-pin";
-    const typed = unblocking ? before.value.codes.find((c) => c.id === code.unblockedBy) : code;
-    if (!typed) return fail({ code: "OPERATION_NOT_ALLOWED", codeId: id });
+    const ways = [code.unblockedBy, ...(code.alsoUnblockedBy ?? [])].filter((w): w is string => !!w);
+    if (unblocking && !values.with && ways.length > 1) {
+      io.err(t.chooseUnblocker(code.label, ways.join("|")) + "\n");
+      return EXIT.usage;
+    }
+    const using = values.with ?? code.unblockedBy;
+    const typed = unblocking ? before.value.codes.find((c) => c.id === using) : code;
+    if (!typed || (unblocking && !ways.includes(typed.id))) return fail({ code: "OPERATION_NOT_ALLOWED", codeId: id });
 
     let first: Secret | null = null;
     let next: Secret | null = null;
@@ -320,7 +366,9 @@ export async function main(
           io.err(t.noTerminal + "\n");
           return EXIT.usage;
         }
-        if (typed.triesLeft === 1 && !(await confirm(t.lastTry(typed.label)))) {
+        // Warn before the last try, and where the card does not say how many are left.
+        const question = typed.triesLeft === 1 ? t.lastTry(typed.label) : typed.triesLeft === null ? t.unknownTries(typed.label) : null;
+        if (question && !(await confirm(question))) {
           io.err(t.cancelled + "\n");
           return EXIT.ok;
         }
@@ -334,11 +382,12 @@ export async function main(
         if (!next.equals(again)) return failCode("CODE_CONFIRMATION_MISMATCH");
       }
       const result: Result<CardStatus> = unblocking
-        ? await service.unblockPin(id, first, next, reader)
-        : await service.changePin(id, first, next, reader);
+        ? await service.unblockPin(id, first, next, { ...target, using: typed.id })
+        : await service.changePin(id, first, next, target);
       if (!result.ok) return fail(result.error);
       if (values.json) io.out(JSON.stringify({ ok: true, ...statusJson(result.value) }) + "\n");
-      else io.out((unblocking ? t.unblocked(code.label) : t.changed(code.label)) + "\n" + formatStatus(result.value, lang));
+      else
+        io.out((unblocking ? t.unblocked(code.label) : t.changed(code.label)) + "\n" + formatStatus(result.value, lang, result.value.app));
       return EXIT.ok;
     } finally {
       wipeAll(first ?? undefined, next ?? undefined, again ?? undefined);
