@@ -115,8 +115,7 @@ export const pivProfile: CardProfile<PivLayout> = {
         const r = await channel.send(verifyEmpty(code.reference));
         tries.set(code.id, triesFromEmptyVerify(r.status));
       } else {
-        // The PUK cannot be VERIFYed (6A88 on most cards): its count is unknown.
-        tries.set(code.id, null);
+        // The PUK cannot be VERIFYed (6A88 on most cards): it is not asked, its count unknown.
       }
     }
     return tries;

@@ -203,10 +203,7 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
     for (const code of layout.codes) {
       if (ids && !ids.includes(code.id)) continue;
       // Some card OSes count an empty VERIFY as a failed try: send it only where known safe.
-      if (!card.emptyVerifySafe) {
-        tries.set(code.id, null);
-        continue;
-      }
+      if (!card.emptyVerifySafe) continue;
       await selectCodePath(channel, code);
       const r = await channel.send(verifyEmpty(code.reference));
       tries.set(code.id, triesFromEmptyVerify(r.status));

@@ -339,10 +339,9 @@ export class CardService {
   }
 
   #remember(card: KnownCard, app: CardApp, tries: TriesMap): void {
-    for (const [id, left] of tries) {
-      // A count the card would not tell keeps what an earlier answer (63Cx) taught us.
-      if (left !== null || !card.tries.has(key(app.layout.family, id))) card.tries.set(key(app.layout.family, id), left);
-    }
+    // A code the profile could not ask about is absent: what an earlier answer (63Cx)
+    // taught stays. An answer without a count (9000, 6300) makes it unknown again.
+    for (const [id, left] of tries) card.tries.set(key(app.layout.family, id), left);
   }
 
   /** After an operation: what its answer says about the counters. */
@@ -479,7 +478,11 @@ export class CardService {
         if (!isPinwardenError(failure) || !GONE.includes(failure.code)) {
           try {
             const ids = [...new Set([codeId, ...touched.map((c) => c.id)])];
-            this.#remember(card, app, await app.profile.readTries(channel, app.layout, card.context, ids));
+            const reread = await app.profile.readTries(channel, app.layout, card.context, ids);
+            // After our own success the card may answer 9000 (verified): no count in the
+            // answer, but the success itself reset the counter, which #learn recorded.
+            if (failure === undefined) for (const [id, left] of reread) if (left === null) reread.delete(id);
+            this.#remember(card, app, reread);
           } catch {
             // The card did what was asked but the re-read failed: report the success with
             // the counters as known, rather than an error that would make the user try again.

@@ -36,6 +36,8 @@ export interface FamilyFacts {
   puk: string;
   pinTries: number;
   pukTries: number;
+  /** The errors of a wrong and a blocked unblocking code (default PUK_WRONG, PUK_BLOCKED). */
+  unblockerErrors?: { wrong: string; blocked: string };
   /** A valid new PIN under the default rules. */
   newPin: string;
   /** Tries left of the PIN and PUK as the virtual card itself holds them. */
@@ -56,6 +58,7 @@ const wrongOf = (code: string) => (code.startsWith("9") ? "8" : "9") + code.slic
 export function familyScenarios(facts: FamilyFacts, rig: () => Rig): void {
   const { profile, pinId, pukId } = facts;
   const readable = facts.triesReadable !== false;
+  const errors = facts.unblockerErrors ?? { wrong: "PUK_WRONG", blocked: "PUK_BLOCKED" };
   /** What a status shows for a full counter: the count, or unknown where it cannot be read. */
   const full = (n: number) => (readable ? n : null);
   const fresh = async () => {
@@ -139,12 +142,12 @@ export function familyScenarios(facts: FamilyFacts, rig: () => Rig): void {
       const reader = rig().reader;
       for (let left = facts.pukTries - 1; left >= 1; left--) {
         const r = await rig().service.unblockPin(pinId, s(wrongOf(facts.puk)), s(facts.newPin), { reader });
-        expect(!r.ok && r.error).toMatchObject({ code: "PUK_WRONG", triesLeft: left });
+        expect(!r.ok && r.error).toMatchObject({ code: errors.wrong, triesLeft: left });
       }
       const last = await rig().service.unblockPin(pinId, s(wrongOf(facts.puk)), s(facts.newPin), { reader });
-      expect(!last.ok && last.error.code).toBe("PUK_BLOCKED");
+      expect(!last.ok && last.error.code).toBe(errors.blocked);
       const right = await rig().service.unblockPin(pinId, s(facts.puk), s(facts.newPin), { reader });
-      expect(!right.ok && right.error.code).toBe("PUK_BLOCKED");
+      expect(!right.ok && right.error.code).toBe(errors.blocked);
       expect(facts.counters(card).puk).toBe(0);
       expect(facts.pinOf(card)).toBe(facts.pin);
     });
@@ -228,6 +231,8 @@ export const FAMILY_FACTS: FamilyFacts[] = [
     profile: "openpgp",
     pinId: "user",
     pukId: "admin",
+    // OpenPGP has no PUK: the admin PIN unblocks PW1 (CARDS.md, "OpenPGP unblock").
+    unblockerErrors: { wrong: "ADMIN_PIN_WRONG", blocked: "ADMIN_PIN_BLOCKED" },
     pin: "123456",
     puk: "12345678",
     pinTries: 3,
