@@ -1,16 +1,48 @@
 /**
- * OpenPGP card 3.4. PW1 (user PIN), PW3 (admin PIN) and the resetting code. All three
- * counters come from one GET DATA of DO C4, so reading them never touches a PIN.
- * PW1 is changed through reference 81 (not 82). Some cards answer 6982 instead of 63Cx
- * for a wrong PIN: the count is then read back from C4.
+ * OpenPGP card 3.4. PW1 (user PIN), PW3 (admin PIN) and the resetting code.
+ *
+ * Detection reads the Application Related Data (DO 6E, OpenPGP card spec 3.4 §4.4.3.1)
+ * once: it carries the AID (4F, with the serial), the extended capabilities (73/C0,
+ * whose first byte says whether the card has a KDF-DO) and the PW status bytes (73/C4,
+ * the three counters). A cold status is SELECT + GET DATA 6E. Counters come from C4,
+ * so reading them never touches a PIN.
+ *
+ * KDF (DO F9, spec §4.3.2): when set, the card stores an iterated and salted S2K hash
+ * (RFC 4880 §3.7.1.3) of each code and compares what it receives against that hash. A
+ * raw PIN then reads as wrong. So before every VERIFY, CHANGE REFERENCE DATA and RESET
+ * RETRY COUNTER, F9 is read (where C0 says the card has one) and every code is hashed
+ * with its own salt, as GnuPG (scd/app-openpgp.c pin2hash_if_kdf) and yubikey-manager
+ * (yubikit/openpgp.py KdfIterSaltedS2k) do. An algorithm Pinwarden does not know is
+ * refused before any PIN command.
+ *
+ * PW1 is changed through reference 81 (not 82). It is unblocked either with the
+ * resetting code (`00 2C 00 81`, RC‖new PW1) or with the admin PIN (VERIFY PW3, then
+ * `00 2C 02 81`, new PW1): the person chooses. Some cards answer 6982, and older
+ * YubiKeys 6985 on CHANGE (yubikit/openpgp.py), to a wrong PIN instead of 63Cx: the
+ * count is then read back from C4. There is no "PUK" on an OpenPGP card.
  */
+import { createHash } from "node:crypto";
 import { changeReferenceData, getData, resetRetryCounter, selectAid, verify } from "../apdu/command.js";
-import { PinwardenError } from "../service/errors.js";
-import type { ApduChannel } from "../pcsc/channel.js";
-import { codeById, failWith, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 import type { Status } from "../apdu/status.js";
+import { swHex } from "../apdu/status.js";
+import { findTlv, parseTlvs, ParseError, type Tlv } from "../apdu/tlv.js";
+import type { ApduChannel } from "../pcsc/channel.js";
+import { PinwardenError } from "../service/errors.js";
+import { codeById, failWith, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
 export const OPENPGP_AID = Buffer.from("D27600012401", "hex");
+
+export type PwId = "user" | "reset" | "admin";
+
+export interface OpenPgpLayout extends CardLayout {
+  family: "openpgp";
+  /**
+   * The card has a KDF-DO (F9): extended capabilities (C0) first byte, bit 0x01, on a
+   * version 3 card (spec 3.4 §4.4.3.7; GnuPG reads it the same way, only from v3 on).
+   * When true, F9 is read before every PIN command.
+   */
+  kdfSupported: boolean;
+}
 
 export interface PwStatus {
   pw1ValidForSeveral: boolean;
@@ -29,24 +61,143 @@ export function parsePwStatus(data: Buffer): PwStatus | undefined {
   };
 }
 
+// --- KDF (DO F9) --------------------------------------------------------------
+
+/** KDF-itersalted-S2K as DO F9 describes it (spec 3.4 §4.3.2). */
+export interface KdfItersalted {
+  hash: "sha256" | "sha512";
+  /** Bytes fed to the hash (RFC 4880 §3.7.1.3 "count"), from tag 83 (4 bytes). */
+  count: number;
+  /** Tag 84 (PW1), 85 (resetting code), 86 (PW3); 85 and 86 may be absent. */
+  salts: { user: Buffer; reset?: Buffer; admin?: Buffer };
+}
+
+/** F9's hash algorithm byte (tag 82): OpenPGP hash algorithm ids (RFC 4880 §9.4). */
+const KDF_HASHES: Record<number, KdfItersalted["hash"]> = { 0x08: "sha256", 0x0a: "sha512" };
+
+/**
+ * Reads F9's content: null = no KDF (absent, or KDF algorithm 00 "none"). Throws
+ * CARD_KDF_UNSUPPORTED for an algorithm (tag 81) or hash (tag 82) Pinwarden does not
+ * know, and CARD_ERROR for a malformed object, so no PIN is sent in a form the card
+ * would read as wrong.
+ */
+export function parseKdf(data: Buffer): KdfItersalted | null {
+  let tlvs: Tlv[];
+  try {
+    tlvs = parseTlvs(data);
+    // Cards answer F9's content (GnuPG reads byte 2 as the algorithm); tolerate a wrapper.
+    if (tlvs.length === 1 && tlvs[0]!.tag === 0xf9) tlvs = parseTlvs(tlvs[0]!.value);
+  } catch (error) {
+    if (error instanceof ParseError) throw new PinwardenError("CARD_ERROR", { technical: "F9 not TLV" });
+    throw error;
+  }
+  const field = (tag: number) => tlvs.find((t) => t.tag === tag)?.value;
+  const algorithm = field(0x81);
+  if (!algorithm || algorithm.length === 0 || (algorithm.length === 1 && algorithm[0] === 0x00)) return null;
+  if (algorithm.length !== 1 || algorithm[0] !== 0x03) {
+    throw new PinwardenError("CARD_KDF_UNSUPPORTED", { technical: `F9 81 ${algorithm.toString("hex").toUpperCase()}` });
+  }
+  const hashId = field(0x82);
+  const hash = hashId?.length === 1 ? KDF_HASHES[hashId[0]!] : undefined;
+  if (!hash) throw new PinwardenError("CARD_KDF_UNSUPPORTED", { technical: `F9 82 ${hashId?.toString("hex").toUpperCase() ?? "absent"}` });
+  const count = field(0x83);
+  const user = field(0x84);
+  if (count?.length !== 4 || !user || user.length === 0)
+    throw new PinwardenError("CARD_ERROR", { technical: "F9 without count or PW1 salt" });
+  const reset = field(0x85);
+  const admin = field(0x86);
+  return {
+    hash,
+    count: count.readUInt32BE(0),
+    salts: {
+      user: Buffer.from(user),
+      ...(reset?.length ? { reset: Buffer.from(reset) } : {}),
+      ...(admin?.length ? { admin: Buffer.from(admin) } : {}),
+    },
+  };
+}
+
+/**
+ * The salt for a code. Where F9 has only PW1's salt (GnuPG's 90-byte form), GnuPG uses
+ * it for all three codes (app-openpgp.c: salt_index 14 unless the object is 110 bytes)
+ * and yubikit likewise falls back to salt_user: so does Pinwarden.
+ */
+function saltFor(kdf: KdfItersalted, id: PwId): Buffer {
+  return (id === "user" ? kdf.salts.user : kdf.salts[id]) ?? kdf.salts.user;
+}
+
+/**
+ * RFC 4880 §3.7.1.3 iterated and salted S2K: salt‖code repeated to `count` bytes (at
+ * least once in full, as libgcrypt does) and hashed once. Every buffer that held the
+ * code is zero-filled; the caller wipes the result.
+ */
+export function s2kItersalted(hash: KdfItersalted["hash"], salt: Buffer, code: Buffer, count: number): Buffer {
+  const unit = Buffer.concat([salt, code]);
+  const total = Math.max(count, unit.length);
+  // Feed a block of whole units at a time: one update per byte-group, not per unit.
+  const perBlock = Math.max(1, Math.floor(65536 / unit.length));
+  const block = Buffer.alloc(unit.length * perBlock);
+  for (let i = 0; i < perBlock; i++) unit.copy(block, i * unit.length);
+  try {
+    const h = createHash(hash);
+    let left = total;
+    while (left >= block.length) {
+      h.update(block);
+      left -= block.length;
+    }
+    h.update(block.subarray(0, left));
+    return h.digest();
+  } finally {
+    unit.fill(0);
+    block.fill(0);
+  }
+}
+
+/** What goes on the wire for `code`: its hash under KDF, else a copy. Wipe the result. */
+function wireForm(kdf: KdfItersalted | null, id: PwId, code: Buffer): Buffer {
+  return kdf ? s2kItersalted(kdf.hash, saltFor(kdf, id), code, kdf.count) : Buffer.from(code);
+}
+
+/**
+ * F9 as the card holds it now, read just before a PIN command (another program may have
+ * switched KDF on since detection: GnuPG's kdf-setup). Cards without a KDF-DO: null.
+ */
+async function readKdf(channel: ApduChannel, layout: OpenPgpLayout): Promise<KdfItersalted | null> {
+  if (!layout.kdfSupported) return null;
+  const r = await channel.send(getData(0x00f9));
+  // 6A88 / 6A82: the card has no KDF object set, so PINs go as typed.
+  if (r.status.kind === "notFound" || r.status.kind === "fileNotFound") return null;
+  if (r.status.kind !== "ok") throw new PinwardenError("CARD_ERROR", { technical: `F9 ${swHex(r.sw)}` });
+  return parseKdf(r.data);
+}
+
+// --- counters and failures ----------------------------------------------------
+
 async function readPwStatus(channel: ApduChannel): Promise<PwStatus> {
   const r = await channel.send(getData(0xc4));
   const pw = r.status.kind === "ok" ? parsePwStatus(r.data) : undefined;
-  if (!pw) throw new PinwardenError("CARD_ERROR", { technical: `C4 ${r.sw.toString(16)}` });
+  if (!pw) throw new PinwardenError("CARD_ERROR", { technical: `C4 ${swHex(r.sw)}` });
   return pw;
 }
 
-/** A wrong code answered 6982 (some cards): take the count from C4 instead. */
-async function failWithCount(channel: ApduChannel, code: CodeInfo, status: Status, sw: number): Promise<never> {
-  if (status.kind === "securityStatus") {
+/**
+ * Throws the error for a failed VERIFY / CHANGE / RESET(RC) of `code`. 6982 (some cards)
+ * and 6985 (older YubiKeys on CHANGE, yubikit/openpgp.py) answer a wrong code without a
+ * count: it is read back from C4. 6700 to a code is a format the card did not take
+ * (SmartPGP answers it to a raw PIN when KDF is on): its own error, not a wrong PIN.
+ */
+async function failPinCommand(channel: ApduChannel, code: CodeInfo, status: Status, sw: number): Promise<never> {
+  if (status.kind === "securityStatus" || status.kind === "conditions") {
     const pw = await readPwStatus(channel);
-    const left = pw.triesLeft[code.id as keyof PwStatus["triesLeft"]];
-    failWith(code, { kind: "wrongCode", triesLeft: left }, sw);
+    failWith(code, { kind: "wrongCode", triesLeft: pw.triesLeft[code.id as PwId] }, sw);
   }
+  if (status.kind === "wrongLength") throw new PinwardenError("CARD_CODE_FORMAT", { codeId: code.id, technical: swHex(sw) });
   failWith(code, status, sw);
 }
 
-function code(id: "user" | "admin" | "reset", maxLength: number): CodeInfo {
+// --- layout -------------------------------------------------------------------
+
+function code(id: PwId, maxLength: number, resetUsable: boolean): CodeInfo {
   // DO C4 gives tries left, not the limit (3 by default, but a card can be set to more):
   // the limit is not stated.
   const common = { maxLength, numeric: false, charset: "any" as const, maxTries: null };
@@ -57,7 +208,10 @@ function code(id: "user" | "admin" | "reset", maxLength: number): CodeInfo {
       kind: "pin",
       reference: 0x81,
       minLength: 6,
+      // The admin PIN always can (spec 3.4 §7.2.7, P1 = 02); the resetting code only
+      // where one is set, i.e. its counter was above 0 when the card was read.
       unblockedBy: "admin",
+      ...(resetUsable ? { alsoUnblockedBy: ["reset"] } : {}),
       canChange: true,
       canUnblock: true,
       ...common,
@@ -66,28 +220,78 @@ function code(id: "user" | "admin" | "reset", maxLength: number): CodeInfo {
   if (id === "admin") {
     return { id, label: "PW3 (admin PIN)", kind: "admin", reference: 0x83, minLength: 8, canChange: true, canUnblock: false, ...common };
   }
-  // The resetting code is set with PUT DATA after PW3, not changed: offer no change.
+  // The resetting code is set with PUT DATA D3 after PW3, not changed: offer no change.
   return { id, label: "Resetting code", kind: "reset", reference: 0x81, minLength: 8, canChange: false, canUnblock: false, ...common };
 }
 
-function triesOf(pw: PwStatus, layout: CardLayout): TriesMap {
-  return new Map(layout.codes.map((c) => [c.id, pw.triesLeft[c.id as keyof PwStatus["triesLeft"]]]));
+function layoutOf(pw: PwStatus, kdfSupported: boolean, serial: string | undefined): OpenPgpLayout {
+  const resetUsable = pw.triesLeft.reset > 0;
+  const layout: OpenPgpLayout = {
+    family: "openpgp",
+    kdfSupported,
+    codes: [
+      code("user", pw.maxLength.user, resetUsable),
+      code("admin", pw.maxLength.admin, false),
+      code("reset", pw.maxLength.reset, false),
+    ],
+  };
+  if (serial) layout.serial = serial;
+  return layout;
 }
 
-export const openpgpProfile: CardProfile = {
+/** AID: D2 76 00 01 24 01 | version(2) | manufacturer(2) | serial(4) | RFU(2). */
+function serialOf(aid: Buffer | undefined): string | undefined {
+  return aid && aid.length >= 14 ? aid.subarray(10, 14).toString("hex").toUpperCase() : undefined;
+}
+
+/** KDF-DO present: C0 byte 1 bit 0x01, on version 3 and later (AID byte 6 = major). */
+function kdfBit(aid: Buffer | undefined, extCaps: Buffer | undefined): boolean {
+  return !!aid && aid.length >= 8 && aid[6]! >= 3 && !!extCaps && extCaps.length > 0 && (extCaps[0]! & 0x01) !== 0;
+}
+
+function triesOf(pw: PwStatus, layout: CardLayout, ids?: readonly string[]): TriesMap {
+  const wanted = ids ? layout.codes.filter((c) => ids.includes(c.id)) : layout.codes;
+  return new Map(wanted.map((c) => [c.id, pw.triesLeft[c.id as PwId]]));
+}
+
+/** The parts of DO 6E that detection needs; undefined where 6E cannot be parsed. */
+function parseAppData(data: Buffer): { aid?: Buffer; extCaps?: Buffer; pw?: PwStatus } | undefined {
+  try {
+    let tlvs = parseTlvs(data);
+    if (tlvs.length === 1 && tlvs[0]!.tag === 0x6e && tlvs[0]!.constructed) tlvs = parseTlvs(tlvs[0]!.value);
+    const value = (tag: number) => findTlv(tlvs, tag)?.value;
+    const c4 = value(0xc4);
+    const pw = c4 ? parsePwStatus(c4) : undefined;
+    const aid = value(0x4f);
+    const extCaps = value(0xc0);
+    return { ...(aid ? { aid } : {}), ...(extCaps ? { extCaps } : {}), ...(pw ? { pw } : {}) };
+  } catch (error) {
+    if (error instanceof ParseError) return undefined;
+    throw error;
+  }
+}
+
+export const openpgpProfile: CardProfile<OpenPgpLayout> = {
   family: "openpgp",
 
   async detect(channel) {
     const sel = await channel.send(selectAid(OPENPGP_AID));
     if (sel.status.kind !== "ok") return null;
-    const aid = await channel.send(getData(0x004f));
-    const pw = await readPwStatus(channel);
-    const layout: CardLayout = {
-      family: "openpgp",
-      codes: [code("user", pw.maxLength.user), code("admin", pw.maxLength.admin), code("reset", pw.maxLength.reset)],
-    };
-    // AID: D2 76 00 01 24 01 | version(2) | manufacturer(2) | serial(4) | RFU(2)
-    if (aid.status.kind === "ok" && aid.data.length >= 14) layout.serial = aid.data.subarray(10, 14).toString("hex").toUpperCase();
+    // One GET DATA of 6E holds the AID, C0 and C4 (spec 3.4 §4.4.3.1).
+    const app = await channel.send(getData(0x006e));
+    const parsed = app.status.kind === "ok" ? parseAppData(app.data) : undefined;
+    let { aid, extCaps, pw } = parsed ?? {};
+    // Cards whose 6E lacks a part (or cannot be read): the single DOs, as before.
+    if (!aid) {
+      const r = await channel.send(getData(0x004f));
+      if (r.status.kind === "ok") aid = r.data;
+    }
+    pw ??= await readPwStatus(channel);
+    if (!extCaps && aid && aid.length >= 8 && aid[6]! >= 3) {
+      const r = await channel.send(getData(0x00c0));
+      if (r.status.kind === "ok") extCaps = r.data;
+    }
+    const layout = layoutOf(pw, kdfBit(aid, extCaps), serialOf(aid));
     return { layout, tries: triesOf(pw, layout) };
   },
 
@@ -95,43 +299,58 @@ export const openpgpProfile: CardProfile = {
     return (await channel.send(selectAid(OPENPGP_AID))).status.kind === "ok";
   },
 
-  async readTries(channel, layout) {
-    return triesOf(await readPwStatus(channel), layout);
+  async readTries(channel, layout, _card, ids) {
+    return triesOf(await readPwStatus(channel), layout, ids);
   },
 
-  async change(channel, _layout, c, current, next) {
-    const data = Buffer.concat([current.bytes(), next.bytes()]);
+  async change(channel, layout, c, current, next) {
+    const kdf = await readKdf(channel, layout);
+    const id = c.id as PwId;
+    const old = wireForm(kdf, id, current.bytes());
+    const neu = wireForm(kdf, id, next.bytes());
+    const data = Buffer.concat([old, neu]);
+    old.fill(0);
+    neu.fill(0);
     try {
       const r = await channel.send(changeReferenceData(c.reference, data));
-      if (r.status.kind !== "ok") await failWithCount(channel, c, r.status, r.sw);
+      if (r.status.kind !== "ok") await failPinCommand(channel, c, r.status, r.sw);
     } finally {
       data.fill(0);
     }
   },
 
   async unblock(channel, layout, pin, unblocker, puk, next) {
+    const kdf = await readKdf(channel, layout);
     if (unblocker.id === "reset") {
-      const data = Buffer.concat([puk.bytes(), next.bytes()]);
+      // RESET RETRY COUNTER, P1 = 00: resetting code ‖ new PW1 (spec 3.4 §7.2.7).
+      const rc = wireForm(kdf, "reset", puk.bytes());
+      const pw1 = wireForm(kdf, "user", next.bytes());
+      const data = Buffer.concat([rc, pw1]);
+      rc.fill(0);
+      pw1.fill(0);
       try {
         const r = await channel.send(resetRetryCounter(pin.reference, data, 0x00));
-        if (r.status.kind !== "ok") await failWithCount(channel, unblocker, r.status, r.sw);
+        if (r.status.kind !== "ok") await failPinCommand(channel, unblocker, r.status, r.sw);
       } finally {
         data.fill(0);
       }
       return;
     }
+    if (unblocker.id !== "admin") throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
     // With PW3: VERIFY PW3, then RESET RETRY COUNTER with P1 = 02 and only the new PW1.
     const admin = codeById(layout, "admin")!;
-    const pw3 = Buffer.from(puk.bytes());
-    const pw1 = Buffer.from(next.bytes());
+    const pw3 = wireForm(kdf, "admin", puk.bytes());
+    let pw1: Buffer | undefined;
     try {
       const v = await channel.send(verify(admin.reference, pw3));
-      if (v.status.kind !== "ok") await failWithCount(channel, admin, v.status, v.sw);
+      if (v.status.kind !== "ok") await failPinCommand(channel, admin, v.status, v.sw);
+      pw1 = wireForm(kdf, "user", next.bytes());
       const r = await channel.send(resetRetryCounter(pin.reference, pw1, 0x02));
+      if (r.status.kind === "wrongLength") throw new PinwardenError("CARD_CODE_FORMAT", { codeId: pin.id, technical: swHex(r.sw) });
       if (r.status.kind !== "ok") failWith(pin, r.status, r.sw);
     } finally {
       pw3.fill(0);
-      pw1.fill(0);
+      pw1?.fill(0);
     }
   },
 };

@@ -50,7 +50,11 @@ export interface CardLayout {
   codes: CodeInfo[];
 }
 
-/** Tries left per code id; null = the card cannot tell without risking a try. */
+/**
+ * Tries left per code id. A code the card was asked about maps to its count, or to null
+ * where the answer carried none (9000 "already verified", 6300). A code that could not be
+ * asked without risking a try is left out: what an earlier answer taught stays known.
+ */
 export type TriesMap = Map<string, number | null>;
 
 /** What a profile is told about the card before it sends anything. */
@@ -76,8 +80,8 @@ export interface CardProfile<L extends CardLayout = CardLayout> {
   /** SELECTs the application of a card whose layout is already known (one APDU). */
   select(channel: ApduChannel, layout: L): Promise<boolean>;
   /**
-   * Reads the counters of `ids` (all codes when omitted) without spending a try: null
-   * for a code whose count cannot be read safely. Must not modify `layout`.
+   * Reads the counters of `ids` (all codes when omitted) without spending a try; a code
+   * whose count cannot be read safely is left out of the map. Must not modify `layout`.
    */
   readTries(channel: ApduChannel, layout: L, card: CardContext, ids?: readonly string[]): Promise<TriesMap>;
   change(channel: ApduChannel, layout: L, code: CodeInfo, current: Secret, next: Secret): Promise<void>;
@@ -85,12 +89,20 @@ export interface CardProfile<L extends CardLayout = CardLayout> {
   unblock(channel: ApduChannel, layout: L, pin: CodeInfo, unblocker: CodeInfo, puk: Secret, next: Secret): Promise<void>;
 }
 
-const isPukLike = (code: CodeInfo) => code.kind !== "pin";
+/**
+ * The wrong/blocked errors per kind of code. An OpenPGP admin PIN and resetting code are
+ * not PUKs and are never called one (OpenPGP card spec 3.4 §4.3: PW3, RC).
+ */
+const FAIL_CODES = {
+  pin: { wrong: "PIN_WRONG", blocked: "PIN_BLOCKED" },
+  puk: { wrong: "PUK_WRONG", blocked: "PUK_BLOCKED" },
+  admin: { wrong: "ADMIN_PIN_WRONG", blocked: "ADMIN_PIN_BLOCKED" },
+  reset: { wrong: "RESET_CODE_WRONG", blocked: "RESET_CODE_BLOCKED" },
+} as const satisfies Record<CodeKind, { wrong: string; blocked: string }>;
 
 /** Throws the user-level error for a failed VERIFY / CHANGE / RESET on `code`. */
 export function failWith(code: CodeInfo, status: Status, sw: number): never {
-  const wrong = isPukLike(code) ? "PUK_WRONG" : "PIN_WRONG";
-  const blocked = isPukLike(code) ? "PUK_BLOCKED" : "PIN_BLOCKED";
+  const { wrong, blocked } = FAIL_CODES[code.kind];
   switch (status.kind) {
     case "wrongCode":
       if (status.triesLeft === 0) throw new PinwardenError(blocked, { codeId: code.id, triesLeft: 0 });

@@ -55,6 +55,31 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
     sv: "PUK-koden är spärrad. Kortet måste bytas ut eller återställas av en administratör.",
     en: "The PUK is blocked. The card must be replaced or reset by an administrator.",
   },
+  // OpenPGP cards have no PUK: an admin PIN (PW3) and a resetting code (spec 3.4 §4.3).
+  ADMIN_PIN_WRONG: {
+    support: "PW-203",
+    exitCode: EXIT.wrongCode,
+    sv: "Fel administratörs-PIN. Försök kvar: {triesLeft}.",
+    en: "Wrong admin PIN. Tries left: {triesLeft}.",
+  },
+  ADMIN_PIN_BLOCKED: {
+    support: "PW-204",
+    exitCode: EXIT.blocked,
+    sv: "Administratörs-PIN-koden är spärrad. Kortets OpenPGP-del kan bara fabriksåterställas, och då raderas nycklarna.",
+    en: "The admin PIN is blocked. The card's OpenPGP application can only be reset to factory settings, which erases its keys.",
+  },
+  RESET_CODE_WRONG: {
+    support: "PW-205",
+    exitCode: EXIT.wrongCode,
+    sv: "Fel återställningskod. Försök kvar: {triesLeft}.",
+    en: "Wrong resetting code. Tries left: {triesLeft}.",
+  },
+  RESET_CODE_BLOCKED: {
+    support: "PW-206",
+    exitCode: EXIT.blocked,
+    sv: "Återställningskoden är spärrad eller inte satt. Lås upp med administratörs-PIN-koden i stället.",
+    en: "The resetting code is blocked or not set. Unblock with the admin PIN instead.",
+  },
   CODE_NOT_DIGITS: {
     support: "PW-402",
     exitCode: EXIT.rejectedInput,
@@ -174,6 +199,18 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
     exitCode: EXIT.cardError,
     sv: "Kortet svarade oväntat. Kontakta IT-supporten och uppge felkoden.",
     en: "The card gave an unexpected answer. Contact IT support and give the error code.",
+  },
+  CARD_KDF_UNSUPPORTED: {
+    support: "PW-320",
+    exitCode: EXIT.cardUnusable,
+    sv: "Kortet skyddar sina koder med en metod (KDF) som Pinwarden inte kan. Ingen kod skickades till kortet. Kontakta IT-supporten.",
+    en: "The card protects its codes with a method (KDF) Pinwarden does not support. No code was sent to the card. Contact IT support.",
+  },
+  CARD_CODE_FORMAT: {
+    support: "PW-321",
+    exitCode: EXIT.cardError,
+    sv: "Kortet godtog inte kodens format (längd eller kodning). Kontakta IT-supporten och uppge felkoden.",
+    en: "The card did not accept the code's format (length or encoding). Contact IT support and give the error code.",
   },
 };
 

@@ -1,5 +1,5 @@
 /** Creates a virtual card of a family with the simulator's default codes. */
-import { OpenPgpCard } from "./openpgp-card.js";
+import { OpenPgpCard, type OpenPgpKdf } from "./openpgp-card.js";
 import { Pkcs15Card } from "./pkcs15-card.js";
 import { PivCard } from "./piv-card.js";
 import type { VirtualCard, VirtualCardOptions } from "./virtual-card.js";
@@ -13,15 +13,22 @@ export interface SimCodes {
   signPin?: string | undefined;
   /** pkcs15/piv: PUK; openpgp: PW3 (admin PIN). */
   puk?: string | undefined;
+  /** openpgp only: the resetting code (unset unless given). */
+  resetCode?: string | undefined;
 }
 
-export function createCard(profile: SimProfile, codes: SimCodes = {}, options: VirtualCardOptions = {}): VirtualCard {
+/** openpgp only: the card's KDF-DO (`--kdf sha256|sha512`), see openpgp-card.ts. */
+export interface SimOpenPgpOptions {
+  kdf?: OpenPgpKdf | undefined;
+}
+
+export function createCard(profile: SimProfile, codes: SimCodes = {}, options: VirtualCardOptions & SimOpenPgpOptions = {}): VirtualCard {
   switch (profile) {
     case "pkcs15":
       return new Pkcs15Card({ ...options, pin: codes.pin, signPin: codes.signPin, puk: codes.puk });
     case "piv":
       return new PivCard({ ...options, pin: codes.pin, puk: codes.puk });
     case "openpgp":
-      return new OpenPgpCard({ ...options, pin: codes.pin, adminPin: codes.puk });
+      return new OpenPgpCard({ ...options, pin: codes.pin, adminPin: codes.puk, resetCode: codes.resetCode });
   }
 }

@@ -1,6 +1,8 @@
 /**
  * `npm run sim -- --profile pkcs15|piv|openpgp [--port 35963] [--pin 123456]
  *  [--sign-pin 654321] [--puk 12345678] [--apdu-log FILE]`
+ *  openpgp only: [--kdf sha256|sha512] (a KDF-DO: the card stores hashed codes)
+ *  [--reset-code CODE] (a resetting code is set; none by default)
  * Inserts a virtual card into vpcd's reader until the process is stopped.
  * (The codes given here configure a test card; they are not anybody's real codes.)
  */
@@ -18,13 +20,16 @@ const { values } = parseArgs({
     "sign-pin": { type: "string" },
     puk: { type: "string" },
     "apdu-log": { type: "string" },
+    kdf: { type: "string" },
+    "reset-code": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    "usage: npm run sim -- --profile pkcs15|piv|openpgp [--port 35963] [--pin CODE] [--sign-pin CODE] [--puk CODE] [--apdu-log FILE]\n",
+    "usage: npm run sim -- --profile pkcs15|piv|openpgp [--port 35963] [--pin CODE] [--sign-pin CODE] [--puk CODE] [--apdu-log FILE]\n" +
+      "       openpgp only: [--kdf sha256|sha512] [--reset-code CODE]\n",
   );
   process.exit(0);
 }
@@ -33,12 +38,21 @@ if (!["pkcs15", "piv", "openpgp"].includes(profile)) {
   process.stderr.write(`unknown profile ${JSON.stringify(profile)}: use pkcs15, piv or openpgp\n`);
   process.exit(2);
 }
+const kdf = values.kdf;
+if (kdf !== undefined && (profile !== "openpgp" || (kdf !== "sha256" && kdf !== "sha512"))) {
+  process.stderr.write("--kdf takes sha256 or sha512, with --profile openpgp\n");
+  process.exit(2);
+}
+if (values["reset-code"] !== undefined && profile !== "openpgp") {
+  process.stderr.write("--reset-code is for --profile openpgp\n");
+  process.exit(2);
+}
 const logFile = values["apdu-log"];
 if (logFile) writeFileSync(logFile, "");
 const card = createCard(
   profile,
-  { pin: values.pin, signPin: values["sign-pin"], puk: values.puk },
-  logFile ? { apduLog: (line) => appendFileSync(logFile, line + "\n") } : {},
+  { pin: values.pin, signPin: values["sign-pin"], puk: values.puk, resetCode: values["reset-code"] },
+  { ...(logFile ? { apduLog: (line: string) => appendFileSync(logFile, line + "\n") } : {}), ...(kdf ? { kdf } : {}) },
 );
 
 const port = Number(values.port);
