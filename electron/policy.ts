@@ -9,8 +9,11 @@
  * (scripts/make-admx.ts) and the table in docs/admin.md; tests keep the three in step.
  */
 import { readFileSync } from "node:fs";
-import { win32 } from "node:path";
 import { z } from "zod";
+import { policyFilePath, REGISTRY_KEY } from "./policy-defaults.js";
+
+// The file's place and the registry key live in the zod-free policy-defaults.ts (the CLI's fast path).
+export { policyFilePath, REGISTRY_KEY };
 
 const length = z.number().int().min(4).max(16);
 const lengthRule = z
@@ -167,18 +170,8 @@ export interface LoadedPolicy {
   file: string;
 }
 
-export const REGISTRY_KEY = "HKLM\\SOFTWARE\\Policies\\Pinwarden";
-
 export function defaultPolicy(): Policy {
   return Object.fromEntries(Object.entries(POLICY_KEYS).map(([k, v]) => [k, structuredClone(v.default)])) as Policy;
-}
-
-/** The machine-wide policy file of a platform; PINWARDEN_POLICY overrides it (tests, pilots). */
-export function policyFilePath(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
-  if (env.PINWARDEN_POLICY) return env.PINWARDEN_POLICY;
-  if (platform === "win32") return win32.join(env.ProgramData ?? "C:\\ProgramData", "Pinwarden", "policy.json");
-  if (platform === "darwin") return "/Library/Application Support/Pinwarden/policy.json";
-  return "/etc/pinwarden/policy.json";
 }
 
 /** Reads policy values from the registry; null where there is no key (or no registry). */

@@ -13,25 +13,38 @@
  * or with --stdin they are read one per line (current, new; or PUK, new).
  * `--demo` uses a built-in virtual card instead of the PC/SC service.
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { PcscReaders } from "./pcsc/pcsc-readers.js";
 import type { ReaderBackend, ReaderEvent } from "./pcsc/types.js";
 import { readCodesFromStdin, promptHidden } from "./prompt.js";
-import { CardService } from "./service/card-service.js";
 import { describeError, ERROR_CATALOG, EXIT, type Language } from "./service/error-catalog.js";
 import type { ErrorCode } from "./service/errors.js";
 import { wipeAll, type Secret } from "./service/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "./service/types.js";
 import { FAMILIES, type Family } from "./profiles/profile.js";
-import { InProcessReaders } from "./simulator/in-process-readers.js";
-import { createCard } from "./simulator/cards.js";
 // Machine policy is pure code (zod, a file, `reg query`); it lives with the app in electron/
 // and the CLI obeys it too, so a support check on the command line sees the same rules.
+// Start-up: only what every command needs is imported here. The card service, the PC/SC
+// binding, the simulator, zod (policy validation), winston and fflate (support) load with
+// `await import()` on the paths that use them; tests/unit/cli-bundle.test.ts fails if zod
+// loads for `--help` or a `status` with no policy to validate.
 import { serviceOptionsOf } from "../electron/apply-policy.js";
-import { loadPolicy, POLICY_KEYS, REGISTRY_KEY } from "../electron/policy.js";
-import { windowsRegistry } from "../electron/policy-registry.js";
-import { defaultLogDirectory } from "../electron/logging.js";
-import { lastAuditFromLogs, supportResult, writeDiagnostics } from "../electron/support.js";
+import { defaultLoadedPolicy, policyFilePath, REGISTRY_KEY } from "../electron/policy-defaults.js";
+import type { LoadedPolicy } from "../electron/policy.js";
+
+/**
+ * The machine policy. Without a policy file (and off Windows, where the registry may hold
+ * one) there is nothing to validate and every key is its default, without loading zod.
+ */
+async function machinePolicy(): Promise<LoadedPolicy> {
+  const file = policyFilePath(process.platform, process.env);
+  if (process.platform !== "win32" && !existsSync(file)) return defaultLoadedPolicy(file);
+  const [{ loadPolicy }, { windowsRegistry }] = await Promise.all([
+    import("../electron/policy.js"),
+    import("../electron/policy-registry.js"),
+  ]);
+  return loadPolicy({ registry: windowsRegistry });
+}
 
 const USAGE = `usage:
   pinwarden readers     [--json]
@@ -211,7 +224,7 @@ export async function main(
     io.out(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const loaded = loadPolicy({ registry: windowsRegistry });
+  const loaded = await machinePolicy();
   const lang = languageFrom(process.env, values.lang ?? loaded.policy.language ?? undefined);
   const t = TEXT[lang];
   const fail = (error: ErrorInfo): number => {
@@ -234,6 +247,7 @@ export async function main(
       );
     } else {
       io.out(`policy file: ${loaded.file}\nregistry key: ${REGISTRY_KEY}\n`);
+      const { POLICY_KEYS } = await import("../electron/policy.js");
       for (const key of Object.keys(POLICY_KEYS) as (keyof typeof POLICY_KEYS)[]) {
         io.out(`  ${key.padEnd(17)} ${JSON.stringify(loaded.policy[key])}  (${loaded.sources[key]})\n`);
       }
@@ -265,12 +279,18 @@ export async function main(
 
   let backend: ReaderBackend;
   if (values.demo) {
+    const [{ InProcessReaders }, { createCard }] = await Promise.all([
+      import("./simulator/in-process-readers.js"),
+      import("./simulator/cards.js"),
+    ]);
     const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
     demo.insert(createCard("pkcs15"));
     backend = demo;
   } else {
+    const { PcscReaders } = await import("./pcsc/pcsc-readers.js");
     backend = new PcscReaders(loaded.policy.readerFilter ? { readerFilter: loaded.policy.readerFilter } : {});
   }
+  const { CardService } = await import("./service/card-service.js");
   const service = new CardService(backend, serviceOptionsOf(loaded.policy));
   try {
     await backend.ready();
@@ -306,6 +326,10 @@ export async function main(
     }
 
     if (command === "support") {
+      const [{ defaultLogDirectory }, { lastAuditFromLogs, supportResult, writeDiagnostics }] = await Promise.all([
+        import("../electron/logging.js"),
+        import("../electron/support.js"),
+      ]);
       const logDirectory = loaded.policy.logDirectory || defaultLogDirectory();
       const sources = { backend, service, policy: loaded, logDirectory, lastOperation: lastAuditFromLogs(logDirectory) };
       if (values.export) {
