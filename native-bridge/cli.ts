@@ -57,6 +57,8 @@ const USAGE = `usage:
 options: --lang sv|en, --demo (built-in virtual card, no reader needed)
   --app pkcs15|piv|openpgp   the application, on a card that carries several
   --with ID                  unblock with this code (OpenPGP: admin or reset)
+  --record FILE              status, change-pin, unblock-pin: write every APDU to FILE,
+                             codes masked (docs/testing.md, "Record and replay")
 `;
 
 interface Io {
@@ -210,6 +212,7 @@ export async function main(
         count: { type: "string" },
         app: { type: "string" },
         with: { type: "string" },
+        record: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -275,6 +278,10 @@ export async function main(
     io.err("--with goes with unblock-pin\n");
     return EXIT.usage;
   }
+  if (values.record !== undefined && !["status", "change-pin", "unblock-pin"].includes(command)) {
+    io.err("--record goes with status, change-pin and unblock-pin\n");
+    return EXIT.usage;
+  }
   const app = values.app as Family | undefined;
 
   let backend: ReaderBackend;
@@ -289,6 +296,18 @@ export async function main(
   } else {
     const { PcscReaders } = await import("./pcsc/pcsc-readers.js");
     backend = new PcscReaders(loaded.policy.readerFilter ? { readerFilter: loaded.policy.readerFilter } : {});
+  }
+  // --record FILE: a transcript of the card conversation, codes masked (pcsc/recording.ts).
+  let recorder: import("./pcsc/recording.js").RecordingReaders | undefined;
+  if (values.record !== undefined) {
+    const { RecordingReaders } = await import("./pcsc/recording.js");
+    try {
+      recorder = RecordingReaders.toFile(backend, values.record, [`recorded by pinwarden ${command}${values.demo ? " --demo" : ""}`]);
+    } catch (error) {
+      io.err(`cannot write ${values.record}: ${(error as NodeJS.ErrnoException).code ?? "error"}\n`);
+      return EXIT.usage;
+    }
+    backend = recorder;
   }
   const { CardService } = await import("./service/card-service.js");
   const service = new CardService(backend, serviceOptionsOf(loaded.policy));
@@ -421,6 +440,7 @@ export async function main(
     // The pcsclite binding can block joining its watcher threads on close; a CLI that
     // is about to exit has nothing to release, so only the in-process backend is closed.
     if (values.demo) await backend.close();
+    recorder?.stopRecording();
   }
 }
 
