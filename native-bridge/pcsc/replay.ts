@@ -262,8 +262,11 @@ export class ReplayReaders implements ReaderBackend {
     if (this.#mismatch) throw this.#mismatch;
     const next = this.transcript.steps[this.#at];
     if (!next || next.kind !== kind || !matches(next as Extract<Step, { kind: K }>)) {
-      const expected = next ? `${this.#source} line ${next.line} expects\n  ${describeStep(next)}` : `${this.#source} has ended, and`;
-      throw this.#fail(`${expected}\nbut CardService ${next ? "did" : "did more"}\n  ${actual}`);
+      throw this.#fail(
+        next
+          ? `${this.#source} line ${next.line} expects\n  ${describeStep(next)}\nbut CardService did\n  ${actual}`
+          : `${this.#source} has ended, but CardService did more:\n  ${actual}`,
+      );
     }
     this.#at++;
     if (next.error) throw new PinwardenError(next.error, { reader: this.transcript.reader });

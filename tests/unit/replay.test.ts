@@ -226,7 +226,7 @@ describe("a transcript CardService does not follow", () => {
     expect((await service.status()).ok).toBe(true);
     // The layout is known now: a second status on the same insertion re-reads the counters.
     await service.status();
-    expect(over.mismatch!.message).toMatch(/^transcript has ended, and\nbut CardService did more\n {2}# connect shared/);
+    expect(over.mismatch!.message).toMatch(/^transcript has ended, but CardService did more:\n {2}# connect shared/);
   });
 });
 
