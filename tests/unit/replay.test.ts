@@ -84,9 +84,9 @@ describe.each(SESSIONS)("a session recorded from the virtual $profile card", (fi
     // What the card really received, to show the search below would find a code written out.
     const wire: string[] = [];
     const real = readers.connect.bind(readers);
-    readers.connect = async (reader, options) => {
-      const c = await real(reader, options);
-      return { ...c, atr: c.atr, transmit: (apdu) => (wire.push(apdu.toString("hex").toUpperCase()), c.transmit(apdu)) };
+    readers.connect = async (reader: string) => {
+      const c = await real(reader);
+      return { ...c, transmit: (apdu: Buffer) => (wire.push(apdu.toString("hex").toUpperCase()), c.transmit(apdu)) };
     };
     const recorder = RecordingReaders.toFile(readers, file, ["test recording"]);
     const recorded = await runSession(session, new CardService(recorder));
