@@ -37,6 +37,12 @@ case "$cmd" in
       fi
     fi
     if ! pgrep -x pcscd >/dev/null; then
+      # Started under `flock /tmp/pinwarden-pcscd.lock …`, this script has inherited flock's
+      # descriptor of the lock file; pcscd would inherit it too and hold the lock for as
+      # long as it runs (flock(1) -o is what avoids that). Close it first.
+      for fd in /proc/$$/fd/*; do
+        if [ "$(readlink "$fd" 2>/dev/null)" = "/tmp/pinwarden-pcscd.lock" ]; then eval "exec ${fd##*/}>&-"; fi
+      done
       pcscd --foreground >"$log" 2>&1 &
       disown || true
     fi
