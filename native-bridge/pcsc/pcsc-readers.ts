@@ -24,6 +24,10 @@ interface CardReader extends NodeJS.EventEmitter {
   disconnect(disposition: number, cb: (err: unknown) => void): void;
   transmit(data: Buffer, resLen: number, protocol: number, cb: (err: unknown, data: Buffer) => void): void;
   control(data: Buffer, code: number, resLen: number, cb: (err: unknown, data: Buffer) => void): void;
+  /** SCardBeginTransaction; added by patches/pcsclite+1.0.1.patch (node-pcsclite issue #71). */
+  begin_transaction(cb: (err: unknown) => void): void;
+  /** SCardEndTransaction with a disposition (SCARD_LEAVE_CARD, SCARD_RESET_CARD ...); same patch. */
+  end_transaction(disposition: number, cb: (err: unknown) => void): void;
   close(): void;
 }
 
@@ -258,6 +262,16 @@ export class PcscReaders implements ReaderBackend {
     // empty answer. Either way, if the reader reports the card gone, say so.
     const explain = async (error: PinwardenError): Promise<PinwardenError> =>
       (await this.#cardLeft(readerName, insertion)) ? new PinwardenError("CARD_REMOVED", { reader: readerName }) : error;
+    // The transaction this connection holds: "none", "waiting" for SCardBeginTransaction
+    // (another handle holds the card), or "held".
+    let transaction: "none" | "waiting" | "held" = "none";
+    let abandoned = false;
+    const endNative = () =>
+      new Promise<void>((resolve, reject) =>
+        reader.end_transaction(reader.SCARD_LEAVE_CARD, (err) =>
+          err ? reject(toPinwardenError(err, "CARD_ERROR", readerName)) : resolve(),
+        ),
+      );
     return {
       atr,
       transmit: async (apdu) => {
@@ -287,7 +301,47 @@ export class PcscReaders implements ReaderBackend {
           ),
           timeoutMs,
         ),
-      disconnect: (reset) => disconnect(reader, reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD),
+      beginTransaction: async () => {
+        // One level, as in the in-process backend: begun twice, one end releases it.
+        if (transaction === "held") return;
+        if (transaction === "waiting") throw new PinwardenError("CARD_ERROR", { technical: "beginTransaction already waiting" });
+        transaction = "waiting";
+        abandoned = false;
+        // SCardBeginTransaction waits while another handle holds the card. If we stop
+        // waiting (timeout), a transaction granted later is ended at once, never kept.
+        const granted = new Promise<void>((resolve, reject) =>
+          reader.begin_transaction((err) => {
+            if (err) return reject(toPinwardenError(err, "CARD_ERROR", readerName));
+            if (abandoned) {
+              void endNative().catch(() => undefined);
+              return reject(new PinwardenError("TIMEOUT"));
+            }
+            resolve();
+          }),
+        );
+        try {
+          await withTimeout(granted, timeoutMs);
+          transaction = "held";
+        } catch (error) {
+          abandoned = true;
+          transaction = "none";
+          throw await explain(toPinwardenError(error, "CARD_ERROR", readerName));
+        }
+      },
+      endTransaction: async () => {
+        if (transaction !== "held") return;
+        transaction = "none";
+        try {
+          await endNative();
+        } catch (error) {
+          throw await explain(toPinwardenError(error, "CARD_ERROR", readerName));
+        }
+      },
+      // SCardDisconnect also ends a transaction this handle still holds (pcsc-lite and WinSCard).
+      disconnect: (reset) => {
+        transaction = "none";
+        return disconnect(reader, reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD);
+      },
     };
   }
 
