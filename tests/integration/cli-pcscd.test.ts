@@ -43,6 +43,11 @@ describe("pinwarden CLI", () => {
     });
     const r = await cli(["status", "--reader", READER_0, "--json"]);
     expect(r.code).toBe(0);
+    const codes = [
+      { id: "auth", label: "Legitimering", kind: "pin", triesLeft: 3, triesKnown: true, maxTries: 3, blocked: false, state: "ok" },
+      { id: "sign", label: "Underskrift", kind: "pin", triesLeft: 3, triesKnown: true, maxTries: 3, blocked: false, state: "ok" },
+      { id: "puk", label: "PUK", kind: "puk", triesLeft: 10, triesKnown: true, maxTries: 10, blocked: false, state: "ok" },
+    ];
     expect(JSON.parse(r.stdout)).toEqual({
       reader: READER_0,
       card: {
@@ -50,12 +55,11 @@ describe("pinwarden CLI", () => {
         atr: card.atr.toString("hex").toUpperCase(),
         serial: "9752269000004242",
         label: "Pinwarden virtuellt kort",
+        knownAs: "Pinwarden virtual PKCS#15 card",
       },
-      codes: [
-        { id: "auth", label: "Legitimering", kind: "pin", triesLeft: 3, maxTries: 3, blocked: false, state: "ok" },
-        { id: "sign", label: "Underskrift", kind: "pin", triesLeft: 3, maxTries: 3, blocked: false, state: "ok" },
-        { id: "puk", label: "PUK", kind: "puk", triesLeft: 10, maxTries: 10, blocked: false, state: "ok" },
-      ],
+      app: "pkcs15",
+      codes,
+      applications: [{ app: "pkcs15", serial: "9752269000004242", label: "Pinwarden virtuellt kort", codes }],
     });
   });
 
