@@ -333,14 +333,22 @@ export async function main(
         print({ type: "reader-added", reader: r.name });
         if (r.cardPresent) print({ type: "card-inserted", reader: r.name, atr: r.atr ?? "", insertion: r.insertion });
       }
-      await new Promise<void>((resolve) => {
-        backend.on((e) => {
-          print(e);
-          if (++seen >= limit) resolve();
+      // The backend's own timers are unref'd (a library must not keep its host alive), so
+      // while pcscd is down nothing else would hold the process: the monitor holds it
+      // itself, until it is stopped, so it sees the service come back.
+      const keepAlive = setInterval(() => undefined, 2 ** 30);
+      try {
+        await new Promise<void>((resolve) => {
+          backend.on((e) => {
+            print(e);
+            if (++seen >= limit) resolve();
+          });
+          process.once("SIGINT", () => resolve());
+          process.once("SIGTERM", () => resolve());
         });
-        process.once("SIGINT", () => resolve());
-        process.once("SIGTERM", () => resolve());
-      });
+      } finally {
+        clearInterval(keepAlive);
+      }
       return EXIT.ok;
     }
 
