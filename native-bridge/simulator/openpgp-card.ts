@@ -39,6 +39,11 @@ export interface OpenPgpCardOptions extends VirtualCardOptions {
   kdfDo?: Buffer;
   /** Under KDF, answer 6700 to a code that is not hash-sized (SmartPGP), not 63Cx. */
   rawPin6700?: boolean;
+  /**
+   * Answer GET DATA 6E with its own tag around it, as YubiKeys do (yubikit openpgp.py
+   * ApplicationRelatedData.parse unpacks tag 6E); the default answers the content only.
+   */
+  wrapAppData?: boolean;
   serial?: number;
 }
 
@@ -136,6 +141,7 @@ export class OpenPgpCard extends VirtualCard {
   readonly #wrong6982: boolean;
   readonly #wrong6985OnChange: boolean;
   readonly #raw6700: boolean;
+  readonly #wrapAppData: boolean;
   readonly #aid: Buffer;
   /** The card has a KDF-DO at all (C0 bit): with `kdf` or `kdfDo`. */
   readonly #kdfDoSupported: boolean;
@@ -152,6 +158,7 @@ export class OpenPgpCard extends VirtualCard {
     this.#wrong6982 = options.wrongSw6982 ?? false;
     this.#wrong6985OnChange = options.wrongSw6985OnChange ?? false;
     this.#raw6700 = options.rawPin6700 ?? false;
+    this.#wrapAppData = options.wrapAppData ?? false;
     const serialNo = options.serial ?? 0x00004242;
     const serial = Buffer.alloc(4);
     serial.writeUInt32BE(serialNo);
@@ -285,7 +292,9 @@ export class OpenPgpCard extends VirtualCard {
     if (!this.#selected) return { sw: SW.INS_NOT_SUPPORTED };
     switch (cmd.ins) {
       case INS.GET_DATA: {
-        const data = this.#dataObject((cmd.p1 << 8) | cmd.p2);
+        const tag = (cmd.p1 << 8) | cmd.p2;
+        const content = this.#dataObject(tag);
+        const data = content && tag === 0x006e && this.#wrapAppData ? tlv(0x6e, content) : content;
         return data ? { data, sw: SW.OK } : { sw: SW.REF_NOT_FOUND };
       }
       case INS.VERIFY:

@@ -18,7 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OpenPgpCard } from "../../native-bridge/simulator/openpgp-card.js";
-import { s } from "../shared/family-scenarios.js";
+import { familyScenarios, s } from "../shared/family-scenarios.js";
+import { OPENPGP_VARIANTS } from "../shared/variants-openpgp.js";
 import { pcscBackend, READER_0, vpcdRig } from "./pcsc-rig.js";
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: string; status: number | null }> {
@@ -36,7 +37,12 @@ let rig: ReturnType<typeof vpcdRig>;
 let workDir: string;
 let home: string;
 let pinFile: string;
-const gpgEnv = () => ({ GNUPGHOME: home, LC_ALL: "C", LANG: "C" });
+/** Set once a test starts GnuPG, so only those tests stop its daemons afterwards. */
+let usedGnupg = false;
+const gpgEnv = () => {
+  usedGnupg = true;
+  return { GNUPGHOME: home, LC_ALL: "C", LANG: "C" };
+};
 
 /**
  * scdaemon keeps the reader while it runs: stop it before Pinwarden talks to the card.
@@ -90,13 +96,14 @@ beforeEach(async () => {
   writeFileSync(join(home, "scdaemon.conf"), `disable-ccid\nreader-port ${READER_0}\n`);
 });
 afterEach(async () => {
-  await run("gpgconf", ["--kill", "all"], gpgEnv());
+  if (usedGnupg) await run("gpgconf", ["--kill", "all"], gpgEnv());
+  usedGnupg = false;
   await rig.cleanup();
 });
 
 describe("OpenPGP card with KDF (SHA-256), judged by GnuPG", () => {
   it("gpg --card-status shows KDF on", async () => {
-    await rig.insert(new OpenPgpCard({ kdf: "sha256" }));
+    await rig.insert(new OpenPgpCard({ kdf: "sha256", wrapAppData: true }));
     const r = await run("gpg", ["--card-status"], gpgEnv());
     await releaseCard();
     expect(r.out).toMatch(/KDF setting \.+: on/);
@@ -104,7 +111,7 @@ describe("OpenPGP card with KDF (SHA-256), judged by GnuPG", () => {
   }, 60_000);
 
   it("scdaemon verifies the PIN Pinwarden set by change, by resetting code and by admin PIN", async () => {
-    const card = new OpenPgpCard({ kdf: "sha256", resetCode: RC });
+    const card = new OpenPgpCard({ kdf: "sha256", resetCode: RC, wrapAppData: true });
     await rig.insert(card);
     const reader = READER_0;
 
@@ -131,3 +138,6 @@ describe("OpenPGP card with KDF (SHA-256), judged by GnuPG", () => {
     expect([card.pw1.triesLeft, card.rc.triesLeft, card.pw3.triesLeft]).toEqual([3, 3, 3]);
   }, 120_000);
 });
+
+// The shared family scenarios on each OpenPGP variant (KDF, 6982, 6985), through pcscd.
+for (const facts of OPENPGP_VARIANTS) familyScenarios(facts, () => rig);

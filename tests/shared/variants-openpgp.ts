@@ -43,8 +43,9 @@ function variant(name: string, options: OpenPgpCardOptions): FamilyFacts {
 }
 
 export const OPENPGP_VARIANTS: FamilyFacts[] = [
-  variant("kdf sha256", { kdf: "sha256" }),
-  variant("kdf sha512", { kdf: "sha512" }),
+  // Cards with KDF are mostly YubiKeys, which wrap 6E in its tag: so do these.
+  variant("kdf sha256", { kdf: "sha256", wrapAppData: true }),
+  variant("kdf sha512", { kdf: "sha512", wrapAppData: true }),
   variant("kdf sha256, one salt", { kdf: "sha256", kdfSingleSalt: true }),
   variant("wrong PIN 6982", { wrongSw6982: true }),
   variant("wrong PIN 6985 on change", { wrongSw6985OnChange: true }),

@@ -189,6 +189,30 @@ describe("F9 parsing and the S2K", () => {
   });
 });
 
+describe("detection", () => {
+  it("reads 6E wrapped in its tag (YubiKeys) as well as bare", async () => {
+    const { card: c, headers } = card({ kdf: "sha256", wrapAppData: true });
+    const r = await service.status({ reader: READER });
+    expect(r.ok && r.value.card.serial).toBe("00004242");
+    expect(headers).toEqual(["00A40400", "00CA006E"]);
+    const change = await service.changePin("user", s("123456"), s("246810"), { reader: READER });
+    expect(change.ok, JSON.stringify(change)).toBe(true);
+    expect(c.holds("user", "246810")).toBe(true);
+  });
+
+  it("falls back to 4F, C4 and C0 where 6E cannot be read, and still finds the KDF-DO", async () => {
+    const { card: c } = card({ kdf: "sha256" });
+    // APDU 1 is the SELECT, 2 the GET DATA 6E (the ATR's row names OpenPGP only).
+    c.setFaults([{ at: 2, kind: "sw", value: 0x6a88 }]);
+    const r = await service.status({ reader: READER });
+    expect(r.ok && r.value.card.serial, JSON.stringify(r)).toBe("00004242");
+    expect(tries(r, "admin")).toBe(3);
+    const change = await service.changePin("user", s("123456"), s("246810"), { reader: READER });
+    expect(change.ok, JSON.stringify(change)).toBe(true);
+    expect(c.holds("user", "246810")).toBe(true);
+  });
+});
+
 describe("the resetting code and older cards' answers", () => {
   it("offers the resetting code only where one is set; an unset one is refused by the card, nothing counted", async () => {
     const { card: unset } = card({});
