@@ -266,11 +266,9 @@ export class PcscReaders implements ReaderBackend {
     // (another handle holds the card), or "held".
     let transaction: "none" | "waiting" | "held" = "none";
     let abandoned = false;
-    const endNative = () =>
+    const endNative = (disposition: number = reader.SCARD_LEAVE_CARD) =>
       new Promise<void>((resolve, reject) =>
-        reader.end_transaction(reader.SCARD_LEAVE_CARD, (err) =>
-          err ? reject(toPinwardenError(err, "CARD_ERROR", readerName)) : resolve(),
-        ),
+        reader.end_transaction(disposition, (err) => (err ? reject(toPinwardenError(err, "CARD_ERROR", readerName)) : resolve())),
       );
     return {
       atr,
@@ -328,11 +326,15 @@ export class PcscReaders implements ReaderBackend {
           throw await explain(toPinwardenError(error, "CARD_ERROR", readerName));
         }
       },
-      endTransaction: async () => {
+      // `reset`: SCARD_RESET_CARD. pcsc-lite (winscard.c SCardEndTransaction) and WinSCard
+      // reset the card before they release it, so no other handle's queued APDU reaches a
+      // card with our code still verified; SCardDisconnect(RESET) releases it first.
+      // (CardConnection in types.ts declares endTransaction() only; see docs/architecture.md.)
+      endTransaction: async (reset = false) => {
         if (transaction !== "held") return;
         transaction = "none";
         try {
-          await endNative();
+          await endNative(reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD);
         } catch (error) {
           throw await explain(toPinwardenError(error, "CARD_ERROR", readerName));
         }

@@ -32,6 +32,11 @@ const SELECT_PIV = hex("00 A4 04 00 05 A0 00 00 03 08 00");
 const VERIFY_EMPTY = hex("00 20 00 80");
 const B_GET_DISCOVERY = hex("00 CB 3F FF 03 5C 01 7E 00");
 const WRONG_PIN = hex("00 20 00 80 08 39 39 39 39 39 39 FF FF");
+// The PivCard's default PIN 123456, FF-padded to 8 (SP 800-73-4 2.4.3).
+const RIGHT_PIN = hex("00 20 00 80 08 31 32 33 34 35 36 FF FF");
+
+/** endTransaction(reset) of PcscReaders' connection (types.ts declares endTransaction() only). */
+const endWithReset = (conn: CardConnection) => (conn.endTransaction as (reset?: boolean) => Promise<void>)(true);
 
 interface Entry {
   what: string;
@@ -218,5 +223,23 @@ describe("PC/SC transactions (pcscd)", () => {
     await connB.endTransaction();
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(timeline.map((e) => e.what)).toEqual([SELECT_PIV.toString("hex").toUpperCase()]);
+  });
+
+  it("endTransaction(reset) resets the card before another handle's queued APDU can reach it with the PIN verified", async () => {
+    const { card, timeline, connA, connB } = await setUp();
+    await connA.beginTransaction();
+    expect(sw(await connA.transmit(SELECT_PIV))).toBe("9000");
+    expect(sw(await connA.transmit(RIGHT_PIN))).toBe("9000");
+    expect(card.pin.verified).toBe(true);
+    const bDone = connB.transmit(B_GET_DISCOVERY).then(
+      () => "answered",
+      (e: unknown) => (e as { code?: string }).code,
+    );
+    await sleep(300);
+    await endWithReset(connA);
+    // B's handle is told of the reset instead of talking to a card it did not select.
+    expect(await bDone).toBe("CARD_RESET");
+    expect(card.pin.verified).toBe(false);
+    expect(timeline.map((e) => e.what)).toEqual([SELECT_PIV.toString("hex").toUpperCase(), "0020008008 " + "**".repeat(8), "RESET"]);
   });
 });
