@@ -21,6 +21,22 @@ export const SUPPORT_ACTIONS: Record<ErrorCode, { sv: string; en: string }> = {
     sv: "Kortet kan inte låsas upp av användaren. Beställ ett nytt kort eller boka återställning hos kortadministratören.",
     en: "The user cannot unlock the card. Order a new card or book a reset with the card administrator.",
   },
+  ADMIN_PIN_WRONG: {
+    sv: "Be användaren kontrollera administratörs-PIN-koden (OpenPGP, PW3). Den är inte en PUK. Varna när få försök återstår: en spärrad administratörs-PIN kräver fabriksåterställning.",
+    en: "Ask the user to check the admin PIN (OpenPGP, PW3). It is not a PUK. Warn when few tries are left: a blocked admin PIN needs a factory reset.",
+  },
+  ADMIN_PIN_BLOCKED: {
+    sv: "OpenPGP-delen kan bara fabriksåterställas (t.ex. gpg --card-edit, factory-reset), vilket raderar nycklarna. Planera ny nyckelgenerering.",
+    en: "The OpenPGP application can only be reset to factory settings (e.g. gpg --card-edit, factory-reset), which erases its keys. Plan new keys.",
+  },
+  RESET_CODE_WRONG: {
+    sv: "Be användaren kontrollera återställningskoden. Vid osäkerhet: lås upp med administratörs-PIN-koden i stället.",
+    en: "Ask the user to check the resetting code. If unsure, unblock with the admin PIN instead.",
+  },
+  RESET_CODE_BLOCKED: {
+    sv: "Återställningskoden är spärrad eller aldrig satt. Lås upp med administratörs-PIN-koden.",
+    en: "The resetting code is blocked or was never set. Unblock with the admin PIN.",
+  },
   CODE_NOT_DIGITS: { sv: "Ingen åtgärd: be användaren skriva bara siffror.", en: "None: ask the user to type digits only." },
   CODE_LENGTH: { sv: "Ingen åtgärd: läs upp längden som meddelandet anger.", en: "None: read out the length the message gives." },
   CODE_SAME_AS_CURRENT: {
@@ -71,6 +87,14 @@ export const SUPPORT_ACTIONS: Record<ErrorCode, { sv: string; en: string }> = {
   CARD_UNSUPPORTED: {
     sv: "Notera ATR från supportinformationen; kortet är inte ett kort Pinwarden hanterar (eller kortfamiljen är avstängd i principen).",
     en: "Note the ATR from the support information; the card is not one Pinwarden handles (or its family is off in policy).",
+  },
+  CARD_KDF_UNSUPPORTED: {
+    sv: "Kortets KDF-inställning (DO F9) är okänd för Pinwarden; ingen kod skickades. Byt kod med GnuPG eller ykman, och rapportera kortmodellen.",
+    en: "The card's KDF setting (DO F9) is unknown to Pinwarden; no code was sent. Change codes with GnuPG or ykman, and report the card model.",
+  },
+  CARD_CODE_FORMAT: {
+    sv: "Kortet svarade 6700 på ett PIN-kommando (fel längd eller format, t.ex. KDF som kortet inte annonserar). Samla supportrapporten och kontakta förvaltningen.",
+    en: "The card answered 6700 to a PIN command (wrong length or format, e.g. KDF the card does not announce). Collect the support report and escalate.",
   },
   CARD_IN_USE: {
     sv: "Ett annat program håller kortet ensamt (t.ex. scdaemon, en webbläsare). Stäng det och försök igen.",
