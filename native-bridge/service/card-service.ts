@@ -150,7 +150,7 @@ export class CardService {
       checkCurrentCodeShape(current, id);
       // Policy checks need no card: a code that breaks them never leaves this process.
       const cached = this.#cachedCode(options, id);
-      checkNewCodePolicy(cached?.kind ?? (id === "puk" ? "puk" : "pin"), next, current, this.#options.rules, id);
+      checkNewCodePolicy(cached?.kind, next, current, this.#options.rules, id);
       if (cached) this.#checkChange(cached, current, next);
     } catch (error) {
       wipeAll(current, next);
@@ -162,6 +162,7 @@ export class CardService {
       id,
       async (channel, app) => {
         const code = this.#code(app.layout, id);
+        checkNewCodePolicy(code.kind, next, current, this.#options.rules, id);
         this.#checkChange(code, current, next);
         await app.profile.change(channel, app.layout, code, current, next);
         return [code];
@@ -195,9 +196,12 @@ export class CardService {
     try {
       checkCurrentCodeShape(puk, options.using ?? "puk");
       const cached = this.#cachedCode(options, id);
-      checkNewCodePolicy(cached?.kind ?? "pin", next, undefined, this.#options.rules, id);
+      checkNewCodePolicy(cached?.kind, next, undefined, this.#options.rules, id);
       const app = this.#cachedApp(options);
-      if (cached && app) this.#checkUnblock(app.layout, cached, puk, next, options.using);
+      if (cached && app) {
+        const unblocker = this.#checkUnblock(app.layout, cached, puk, next, options.using);
+        this.#refuseBlocked(this.#known(options.reader)!, app, unblocker);
+      }
     } catch (error) {
       wipeAll(puk, next);
       return this.#failure(error);
@@ -206,9 +210,11 @@ export class CardService {
       options,
       "unblockPin",
       id,
-      async (channel, app) => {
+      async (channel, app, card) => {
         const pin = this.#code(app.layout, id);
+        checkNewCodePolicy(pin.kind, next, undefined, this.#options.rules, id);
         const unblocker = this.#checkUnblock(app.layout, pin, puk, next, options.using);
+        this.#refuseBlocked(card, app, unblocker);
         await app.profile.unblock(channel, app.layout, pin, unblocker, puk, next);
         return [pin, unblocker];
       },
@@ -238,6 +244,16 @@ export class CardService {
     checkAgainstCard(unblocker, puk, false, this.#options.rules);
     checkAgainstCard(pin, next, true, this.#options.rules);
     return unblocker;
+  }
+
+  /**
+   * An unblocking code the card has already said is blocked (or, for an OpenPGP resetting
+   * code, never set) is refused here: the new PIN is not sent to a card that must refuse it.
+   */
+  #refuseBlocked(card: KnownCard, app: CardApp, unblocker: CodeInfo): void {
+    if (card.tries.get(key(app.layout.family, unblocker.id)) !== 0) return;
+    const code = unblocker.kind === "admin" ? "ADMIN_PIN_BLOCKED" : unblocker.kind === "reset" ? "RESET_CODE_BLOCKED" : "PUK_BLOCKED";
+    throw new PinwardenError(code, { codeId: unblocker.id, triesLeft: 0 });
   }
 
   #code(layout: CardLayout, id: string): CodeInfo {
@@ -442,7 +458,7 @@ export class CardService {
     options: OperationOptions,
     operation: AuditEvent["operation"],
     codeId: string,
-    work: (channel: ApduChannel, app: CardApp) => Promise<CodeInfo[]>,
+    work: (channel: ApduChannel, app: CardApp, card: KnownCard) => Promise<CodeInfo[]>,
     secrets: Secret[],
   ): Promise<Result<CardStatus>> {
     let reader: string | undefined;
@@ -467,7 +483,7 @@ export class CardService {
         let failure: unknown;
         let touched: CodeInfo[] = [];
         try {
-          touched = await work(channel, app);
+          touched = await work(channel, app, card);
         } catch (error) {
           failure = error;
           const failedId = isPinwardenError(error) ? error.details.codeId : undefined;

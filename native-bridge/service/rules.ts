@@ -48,11 +48,21 @@ export function isWeakCode(chars: ArrayLike<number>): boolean {
 
 const isDigits = (s: Secret) => s.isDigits();
 
-/** Checks a new code against the policy (no card needed). Throws a PinwardenError. */
-export function checkNewCodePolicy(kind: CodeKind, next: Secret, current: Secret | undefined, rules: CodeRules, codeId: string): void {
-  const rule = ruleFor(kind, rules);
+/**
+ * Checks a new code against the policy (no card needed). Throws a PinwardenError. With
+ * `kind` undefined (the card's layout is not known yet) the length rule, which depends on
+ * the kind of code, is left for the check made once the layout is known.
+ */
+export function checkNewCodePolicy(
+  kind: CodeKind | undefined,
+  next: Secret,
+  current: Secret | undefined,
+  rules: CodeRules,
+  codeId: string,
+): void {
   if (rules.digitsOnly && !isDigits(next)) throw new PinwardenError("CODE_NOT_DIGITS", { codeId });
-  if (next.length < rule.minLength || next.length > rule.maxLength) {
+  const rule = kind && ruleFor(kind, rules);
+  if (rule && (next.length < rule.minLength || next.length > rule.maxLength)) {
     throw new PinwardenError("CODE_LENGTH", { codeId, minLength: rule.minLength, maxLength: rule.maxLength });
   }
   if (current && current.equals(next)) throw new PinwardenError("CODE_SAME_AS_CURRENT", { codeId });
