@@ -10,8 +10,8 @@ import type { Logger } from "winston";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
-import type { AppInfo, CardStatus, Language } from "../renderer/contract.js";
-import { createHandlers, subscribeCardEvents, type Handlers } from "./handlers.js";
+import type { AppInfo, CardStatus, CodeStatus, Language, StatusPush } from "../renderer/contract.js";
+import { createHandlers, createStatusFeed, subscribeCardEvents, type Handlers, type StatusFeed } from "./handlers.js";
 import { lastAuditFromLogs, supportProvider } from "./support.js";
 import type { AuditEvent } from "../native-bridge/service/types.js";
 import { registerIpc, senderCheck } from "./ipc.js";
@@ -45,6 +45,8 @@ export interface AppOptions {
 export interface RunningApp {
   service: CardService;
   handlers: Handlers;
+  /** The one status read per card event, shared by the tray and the window. */
+  feed: StatusFeed;
   windows: WindowManager;
   snapshot(): MonitorSnapshot;
   trayState(): TrayState;
@@ -56,15 +58,21 @@ export interface RunningApp {
   policy(): LoadedPolicy;
 }
 
-const NOTIFY: Record<Language, { blocked: (l: string) => string; low: (l: string) => string; title: string }> = {
+const NOTIFY: Record<
+  Language,
+  { blocked: (l: string) => string; blockedNoPuk: (l: string) => string; low: (l: string) => string; title: string }
+> = {
   sv: {
     title: "Pinwarden",
     blocked: (l) => `${l} är spärrad. Klicka för att låsa upp med PUK-kod.`,
+    // OpenPGP has no PUK: the admin PIN or the resetting code unblocks it.
+    blockedNoPuk: (l) => `${l} är spärrad. Klicka för att låsa upp den.`,
     low: (l) => `${l} har bara ett försök kvar.`,
   },
   en: {
     title: "Pinwarden",
     blocked: (l) => `${l} is blocked. Click to unlock it with your PUK.`,
+    blockedNoPuk: (l) => `${l} is blocked. Click to unlock it.`,
     low: (l) => `${l} has only one try left.`,
   },
 };
@@ -106,8 +114,11 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     () => ({ backend, service, policy: loaded, logDirectory, lastOperation }),
     () => app.getPath("downloads"),
   );
+  // One read per card event, for the tray and the window alike.
+  const feed = createStatusFeed(service, backend);
   const handlers = createHandlers(service, info, support, {
     onRejected: (what) => log.warn("ipc payload rejected", { channel: what }),
+    feed,
     async around(work) {
       busy = true;
       updateTray();
@@ -115,7 +126,8 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
         return await work();
       } finally {
         busy = false;
-        await refresh();
+        // The result carries the card's status: the handler pushes it, no second read.
+        updateTray();
       }
     },
   });
@@ -179,36 +191,46 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   tray.on("click", actions.status);
   nativeTheme.on("updated", updateTray);
 
+  /** Reads the card again (tests, start-up); the feed pushes the result to the tray and the window. */
   async function refresh(): Promise<void> {
-    if (!backend.serviceAvailable || !backend.readers().some((r) => r.cardPresent)) {
-      status = null;
-      error = null;
-    } else {
-      const r = await service.status();
-      status = r.ok ? r.value : (r.status ?? null);
-      error = r.ok ? null : r.error.code;
-    }
-    updateTray();
+    await feed.refresh();
   }
 
-  /** A card arrives whose PIN is blocked or has one try left: say so, and open the right wizard on click. */
+  /** A card arrives whose PIN is blocked or has one try left, in any application: say so, and open the right wizard on click. */
   function notifyAbout(current: CardStatus | null): void {
     if (!policy().notifications || !current || !Notification.isSupported()) return;
-    const pin =
-      current.codes.find((c) => c.kind === "pin" && c.state === "blocked") ??
-      current.codes.find((c) => c.kind === "pin" && c.state === "low");
-    if (!pin) return;
+    const pins = (current.applications ?? [{ app: current.app, codes: current.codes }]).flatMap((a) =>
+      a.codes.filter((c) => c.kind === "pin").map((c) => ({ app: a.app, code: c, codes: a.codes })),
+    );
+    const found = pins.find((p) => p.code.state === "blocked") ?? pins.find((p) => p.code.state === "low");
+    if (!found) return;
+    const { code: pin, app: family } = found;
     const text = NOTIFY[language];
     const blocked = pin.state === "blocked";
-    const note = new Notification({ title: text.title, body: blocked ? text.blocked(pin.label) : text.low(pin.label) });
-    note.on("click", () => void windows.show({ type: "navigate", view: blocked ? "unlock" : "change", pinId: pin.id }));
+    const byPuk = unblockerKind(pin, found.codes) === "puk";
+    const body = !blocked ? text.low(pin.label) : byPuk ? text.blocked(pin.label) : text.blockedNoPuk(pin.label);
+    const note = new Notification({ title: text.title, body });
+    note.on("click", () => void windows.show({ type: "navigate", view: blocked ? "unlock" : "change", pinId: pin.id, app: family }));
     note.show();
   }
 
+  // A card arrived: notify once its status is in (the feed reads it on the same event).
+  let notifyNext = false;
+  feed.on((pushed: StatusPush) => {
+    status = pushed.ok ? pushed.value : (pushed.status ?? null);
+    const code = pushed.ok ? null : pushed.error.code;
+    // No service, no reader and no card are states of their own, not errors of a read.
+    error = code && !["NO_CARD", "NO_READER", "PCSC_UNAVAILABLE"].includes(code) ? code : null;
+    updateTray();
+    windows.sendStatus(pushed);
+    if (notifyNext && status) {
+      notifyNext = false;
+      notifyAbout(status);
+    }
+  });
   const onReaderEvent = (e: ReaderEvent) => {
-    void refresh().then(() => {
-      if (e.type === "card-inserted") notifyAbout(status);
-    });
+    if (e.type === "card-inserted") notifyNext = true;
+    if (e.type === "card-removed") notifyNext = false;
   };
   backend.on(onReaderEvent);
   subscribeCardEvents(backend, (e) => windows.send(e));
@@ -241,11 +263,13 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   function quit(): void {
     windows.quitting();
     tray.destroy();
+    feed.close();
     service.close();
     app.quit();
   }
 
   await backend.ready();
+  notifyNext = false;
   await refresh();
   notifyAbout(status);
   log.info("started", { version: app.getVersion(), reader: backend.readers()[0]?.name ?? null });
@@ -253,6 +277,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   return {
     service,
     handlers,
+    feed,
     windows,
     snapshot,
     trayState: () => trayStateOf(snapshot()),
@@ -261,4 +286,9 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     reloadPolicy,
     policy: () => loaded,
   };
+}
+
+/** The kind of code that unblocks `pin` ("puk", "admin", "reset"), from its own application's codes. */
+function unblockerKind(pin: CodeStatus, codes: CodeStatus[]): CodeStatus["kind"] | undefined {
+  return codes.find((c) => c.id === pin.unblockedBy)?.kind;
 }

@@ -10,14 +10,15 @@ import type { CardService } from "../native-bridge/service/card-service.js";
 import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
 import { Secret } from "../native-bridge/service/secret.js";
 import type { CardStatus as ServiceStatus, Result } from "../native-bridge/service/types.js";
-import type { ApiError, ApiResult, AppInfo, CardEvent, CardStatus, SupportResult } from "../renderer/contract.js";
+import type { ApiError, ApiResult, AppInfo, CardEvent, CardStatus, StatusPush, SupportResult } from "../renderer/contract.js";
 import type { SupportProvider } from "./support.js";
 
 const codeId = z.string().regex(/^[a-z0-9-]{1,32}$/);
 const code = z.string().min(1).max(64);
+const app = z.enum(["pkcs15", "piv", "openpgp"]);
 
-export const changePinSchema = z.strictObject({ pinId: codeId, current: code, next: code });
-export const unblockPinSchema = z.strictObject({ pinId: codeId, puk: code, next: code });
+export const changePinSchema = z.strictObject({ pinId: codeId, current: code, next: code, app: app.optional() });
+export const unblockPinSchema = z.strictObject({ pinId: codeId, puk: code, next: code, app: app.optional(), using: codeId.optional() });
 
 export const REJECTED: ApiError = { code: "REQUEST_REJECTED", support: ERROR_CATALOG.REQUEST_REJECTED.support };
 
@@ -27,7 +28,12 @@ function toContract(status: ServiceStatus): CardStatus {
   return contract;
 }
 
-function toApi(result: Result<ServiceStatus>): ApiResult<CardStatus> {
+/** An error of the contract with its support number, for states known without a card read. */
+export function apiError(errorCode: ApiError["code"]): { ok: false; error: ApiError } {
+  return { ok: false, error: { code: errorCode, support: ERROR_CATALOG[errorCode].support } };
+}
+
+export function toApi(result: Result<ServiceStatus>): ApiResult<CardStatus> {
   if (result.ok) return { ok: true, value: toContract(result.value) };
   const { code: errorCode, ...details } = result.error;
   const error: ApiError = { code: errorCode, support: ERROR_CATALOG[errorCode].support };
@@ -42,7 +48,10 @@ export interface Handlers {
   info(): Promise<AppInfo>;
   support(): Promise<SupportResult>;
   exportDiagnostics(): Promise<ApiResult<{ path: string }>>;
+  /** Reads the card (a person asked); with a feed, the result goes to every listener too. */
   status(): Promise<ApiResult<CardStatus>>;
+  /** The feed's latest status, without reading the card; null before the first read. */
+  latestStatus(): Promise<StatusPush | null>;
   changePin(payload: unknown): Promise<ApiResult<CardStatus>>;
   unblockPin(payload: unknown): Promise<ApiResult<CardStatus>>;
 }
@@ -52,24 +61,33 @@ export interface HandlerHooks {
   onRejected?: (what: string) => void;
   /** Wraps each change or unblock that passed its schema (the tray shows "busy" meanwhile). */
   around?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Where statuses go: a read on request and the status a change or unblock returns. */
+  feed?: StatusFeed;
 }
 
 export function createHandlers(service: CardService, info: () => AppInfo, support: SupportProvider, hooks: HandlerHooks = {}): Handlers {
-  const { onRejected } = hooks;
+  const { onRejected, feed } = hooks;
   const around = hooks.around ?? (<T>(work: () => Promise<T>) => work());
+  /** The status an operation returned is the card's state now: the tray and windows get it, no read. */
+  const done = (result: ApiResult<CardStatus>) => {
+    if (feed && (result.ok || result.status)) feed.publish(result.ok ? result : { ok: true, value: result.status! });
+    return result;
+  };
   return {
     support: () => support.support(),
     exportDiagnostics: () => support.exportDiagnostics(),
     info: async () => info(),
-    status: async () => toApi(await service.status()),
+    status: async () => (feed ? feed.refresh() : toApi(await service.status())),
+    latestStatus: async () => feed?.latest() ?? null,
     async changePin(payload) {
       const parsed = changePinSchema.safeParse(payload);
       if (!parsed.success) {
         onRejected?.("changePin");
         return { ok: false, error: REJECTED };
       }
-      const { pinId, current, next } = parsed.data;
-      return toApi(await around(() => service.changePin(pinId, Secret.fromString(current), Secret.fromString(next))));
+      const { pinId, current, next, app: family } = parsed.data;
+      const options = family ? { app: family } : {};
+      return done(toApi(await around(() => service.changePin(pinId, Secret.fromString(current), Secret.fromString(next), options))));
     },
     async unblockPin(payload) {
       const parsed = unblockPinSchema.safeParse(payload);
@@ -77,8 +95,86 @@ export function createHandlers(service: CardService, info: () => AppInfo, suppor
         onRejected?.("unblockPin");
         return { ok: false, error: REJECTED };
       }
-      const { pinId, puk, next } = parsed.data;
-      return toApi(await around(() => service.unblockPin(pinId, Secret.fromString(puk), Secret.fromString(next))));
+      const { pinId, puk, next, app: family, using } = parsed.data;
+      const options = { ...(family ? { app: family } : {}), ...(using ? { using } : {}) };
+      return done(toApi(await around(() => service.unblockPin(pinId, Secret.fromString(puk), Secret.fromString(next), options))));
+    },
+  };
+}
+
+/**
+ * One status read per card event, shared by the tray and every window (issue 11): the
+ * main process reads, and pushes the result to its listeners. States known without the
+ * card (no service, no reader, no card) are pushed without a read.
+ */
+export interface StatusFeed {
+  /** The last status pushed; null before the first. */
+  latest(): StatusPush | null;
+  /** Reads the card now (or states why not) and pushes the result. */
+  refresh(): Promise<StatusPush>;
+  /** Pushes a status obtained otherwise (the one a change or unblock returned). */
+  publish(status: StatusPush): void;
+  on(listener: (status: StatusPush) => void): () => void;
+  close(): void;
+}
+
+export function createStatusFeed(service: CardService, backend: ReaderBackend): StatusFeed {
+  const listeners = new Set<(status: StatusPush) => void>();
+  let latest: StatusPush | null = null;
+  let running: Promise<StatusPush> | null = null;
+  let queued: Promise<StatusPush> | null = null;
+
+  const publish = (status: StatusPush) => {
+    latest = status;
+    for (const listener of [...listeners]) listener(status);
+  };
+
+  const withoutCard = (): StatusPush | null => {
+    if (!backend.serviceAvailable) return apiError("PCSC_UNAVAILABLE");
+    const readers = backend.readers();
+    if (readers.length === 0) return apiError("NO_READER");
+    if (!readers.some((r) => r.cardPresent)) return apiError("NO_CARD");
+    return null;
+  };
+
+  const read = async (): Promise<StatusPush> => {
+    const status = withoutCard() ?? toApi(await service.status());
+    publish(status);
+    return status;
+  };
+
+  /**
+   * One read at a time. A request while a read runs waits for one more read after it
+   * (the card may have changed since that read began); requests that arrive meanwhile
+   * share that one, so a burst of events costs at most two reads, never one per listener.
+   */
+  const refresh = (): Promise<StatusPush> => {
+    if (!running) {
+      running = read().finally(() => (running = null));
+      return running;
+    }
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        running = read().finally(() => (running = null));
+        return running;
+      });
+    return queued;
+  };
+
+  const off = backend.on(() => void refresh());
+  return {
+    latest: () => latest,
+    refresh,
+    publish,
+    on(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    close() {
+      off();
+      listeners.clear();
     },
   };
 }

@@ -23,6 +23,7 @@ export function registerIpc(ipcMain: IpcMain, handlers: Handlers, trusted: Sende
   const calls: [string, (payload: unknown) => Promise<unknown>][] = [
     [CHANNELS.info, () => handlers.info()],
     [CHANNELS.status, () => handlers.status()],
+    [CHANNELS.latestStatus, () => handlers.latestStatus()],
     [CHANNELS.support, () => handlers.support()],
     [CHANNELS.exportDiagnostics, () => handlers.exportDiagnostics()],
     [CHANNELS.changePin, (p) => handlers.changePin(p)],

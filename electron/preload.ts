@@ -3,7 +3,7 @@
  * `window.pinwarden`, never ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from "electron";
-import { CHANNELS, type AppEvent, type PinwardenApi } from "../renderer/contract.js";
+import { CHANNELS, type AppEvent, type PinwardenApi, type StatusPush } from "../renderer/contract.js";
 
 const api: PinwardenApi = {
   info: () => ipcRenderer.invoke(CHANNELS.info),
@@ -17,6 +17,23 @@ const api: PinwardenApi = {
     ipcRenderer.on(CHANNELS.events, handler);
     return () => {
       ipcRenderer.off(CHANNELS.events, handler);
+    };
+  },
+  onStatus(listener) {
+    // A push that arrives before the latest is fetched is newer: the fetched one is dropped.
+    let pushed = false;
+    let active = true;
+    const handler = (_event: IpcRendererEvent, status: StatusPush) => {
+      pushed = true;
+      listener(status);
+    };
+    ipcRenderer.on(CHANNELS.statusPush, handler);
+    void ipcRenderer.invoke(CHANNELS.latestStatus).then((status: StatusPush | null) => {
+      if (active && !pushed && status) listener(status);
+    });
+    return () => {
+      active = false;
+      ipcRenderer.off(CHANNELS.statusPush, handler);
     };
   },
 };

@@ -3,7 +3,7 @@
  * right-click menu with each item enabled only where it can work. Pure functions; app.ts
  * hands them to Electron's Tray and Menu.
  */
-import type { CardStatus, Language } from "../renderer/contract.js";
+import type { AppStatus, CardStatus, CodeStatus, Language } from "../renderer/contract.js";
 
 export const TRAY_STATES = ["no-service", "no-reader", "no-card", "unsupported", "ready", "low", "blocked", "busy"] as const;
 export type TrayState = (typeof TRAY_STATES)[number];
@@ -25,10 +25,26 @@ export function trayStateOf(s: MonitorSnapshot): TrayState {
   if (s.readerCount === 0) return "no-reader";
   if (!s.cardPresent) return "no-card";
   if (!s.status) return s.error === "CARD_UNSUPPORTED" ? "unsupported" : "no-card";
-  const codes = s.status.codes.filter((c) => c.kind !== "reset");
+  // Every application's codes: a blocked OpenPGP PIN on a key whose PIV PIN is fine is still blocked.
+  const codes = allApps(s.status)
+    .flatMap((a) => a.codes)
+    .filter((c) => c.kind !== "reset");
   if (codes.some((c) => c.state === "blocked")) return "blocked";
   if (codes.some((c) => c.state === "low")) return "low";
   return "ready";
+}
+
+/** Every application on the card with its codes (a status from before applications: its own codes). */
+export function allApps(status: CardStatus): Pick<AppStatus, "app" | "codes">[] {
+  return status.applications?.length ? status.applications : [{ app: status.app ?? status.card.profile, codes: status.codes }];
+}
+
+/** The codes a PIN can be unblocked with that are still usable (not blocked, not unset). */
+export function usableUnblockers(pin: CodeStatus, codes: CodeStatus[]): CodeStatus[] {
+  const ids = [pin.unblockedBy, ...(pin.alsoUnblockedBy ?? [])].filter((id): id is string => !!id);
+  return ids
+    .map((id) => codes.find((c) => c.id === id))
+    .filter((c): c is CodeStatus => !!c && c.state !== "blocked" && c.state !== "unavailable");
 }
 
 /** Icon file under assets/tray for a state; dark = a dark taskbar (light glyph). */
@@ -78,10 +94,11 @@ export interface MenuItem {
   click?: () => void;
 }
 
-const LABELS: Record<Language, Record<Exclude<MenuItem["id"], "separator">, string>> = {
+const LABELS: Record<Language, Record<Exclude<MenuItem["id"], "separator"> | "unlockNoPuk", string>> = {
   sv: {
     change: "Ändra säkerhetskod…",
     unlock: "Lås upp kort med PUK-kod…",
+    unlockNoPuk: "Lås upp PIN-kod…",
     status: "Kortstatus",
     support: "Supportinformation",
     about: "Om",
@@ -90,6 +107,7 @@ const LABELS: Record<Language, Record<Exclude<MenuItem["id"], "separator">, stri
   en: {
     change: "Change PIN…",
     unlock: "Unlock with PUK…",
+    unlockNoPuk: "Unlock PIN…",
     status: "Card status",
     support: "Support information",
     about: "About",
@@ -97,21 +115,30 @@ const LABELS: Record<Language, Record<Exclude<MenuItem["id"], "separator">, stri
   },
 };
 
-/** Change needs a PIN that is not blocked; unlock needs a PIN whose unblocking code is not blocked. */
+/** Change needs a PIN that is not blocked, in any application; unlock a PIN with a usable unblocking code. */
 export function canChange(s: MonitorSnapshot): boolean {
-  return !s.busy && !!s.status?.codes.some((c) => c.canChange && c.kind !== "reset" && c.kind !== "puk" && c.state !== "blocked");
+  if (s.busy || !s.status) return false;
+  return allApps(s.status).some((a) => a.codes.some((c) => c.canChange && c.kind !== "reset" && c.kind !== "puk" && c.state !== "blocked"));
 }
 
 export function canUnlock(s: MonitorSnapshot): boolean {
-  const codes = s.status?.codes ?? [];
-  return !s.busy && codes.some((c) => c.canUnblock && codes.find((u) => u.id === c.unblockedBy)?.state !== "blocked");
+  if (s.busy || !s.status) return false;
+  return allApps(s.status).some((a) => a.codes.some((c) => c.kind === "pin" && c.canUnblock && usableUnblockers(c, a.codes).length > 0));
+}
+
+/** "with PUK" only where every unlockable PIN on the card is unblocked by a PUK (OpenPGP has none). */
+function unlockWordsPuk(s: MonitorSnapshot): boolean {
+  if (!s.status) return true;
+  return allApps(s.status).every((a) =>
+    a.codes.filter((c) => c.kind === "pin" && c.canUnblock).every((c) => a.codes.find((u) => u.id === c.unblockedBy)?.kind !== "admin"),
+  );
 }
 
 export function menuTemplate(s: MonitorSnapshot, language: Language, actions: MenuActions): MenuItem[] {
   const l = LABELS[language];
   return [
     { id: "change", label: l.change, enabled: canChange(s), click: actions.change },
-    { id: "unlock", label: l.unlock, enabled: canUnlock(s), click: actions.unlock },
+    { id: "unlock", label: unlockWordsPuk(s) ? l.unlock : l.unlockNoPuk, enabled: canUnlock(s), click: actions.unlock },
     { id: "separator", type: "separator" },
     { id: "status", label: l.status, enabled: true, click: actions.status },
     { id: "support", label: l.support, enabled: true, click: actions.support },

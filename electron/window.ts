@@ -3,7 +3,7 @@
  * checklist applied here, and every choice is asserted by tests/unit/electron-window.test.ts.
  */
 import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Session, WebContents } from "electron";
-import type { AppEvent } from "../renderer/contract.js";
+import type { AppEvent, StatusPush } from "../renderer/contract.js";
 import { CHANNELS } from "../renderer/contract.js";
 
 /** The renderer talks to main over IPC only: nothing to connect to, nothing remote. */
@@ -124,6 +124,11 @@ export class WindowManager {
 
   send(event: AppEvent): void {
     this.#window?.webContents.send(CHANNELS.events, event);
+  }
+
+  /** The status the main process read (or an operation returned), for the window to show. */
+  sendStatus(status: StatusPush): void {
+    this.#window?.webContents.send(CHANNELS.statusPush, status);
   }
 
   /** True for the main frame of our own window showing our own page. */

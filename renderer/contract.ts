@@ -11,26 +11,50 @@ export type Language = "sv" | "en";
 export type CodeKind = "pin" | "puk" | "admin" | "reset";
 export type CodeState = "ok" | "low" | "blocked" | "unknown" | "unavailable";
 
+export type AppFamily = "pkcs15" | "piv" | "openpgp";
+
 export interface CodeStatus {
   id: string;
   label: string;
   kind: CodeKind;
+  /** null = the card does not say (or could not be asked without risking a try). */
   triesLeft: number | null;
+  /** false: the count is not known; the wizard warns before sending. */
+  triesKnown: boolean;
+  /** The limit, from the card or a documented fact; null = not known (no "of N", no dots). */
   maxTries: number | null;
   blocked: boolean;
   state: CodeState;
   minLength: number;
   maxLength: number;
+  /** What a NEW code is held to (with the policy). */
   numeric: boolean;
+  /** What a CURRENT code (or PUK) may hold: "digits" only where the card's encoding needs it. */
+  charset: "digits" | "any";
   unblockedBy?: string;
+  /** Other codes the person may unblock this one with (OpenPGP: the resetting code). */
+  alsoUnblockedBy?: string[];
   canChange: boolean;
   canUnblock: boolean;
 }
 
+/** One application on the card (a security key carries PIV and OpenPGP side by side). */
+export interface AppStatus {
+  app: AppFamily;
+  serial: string | null;
+  label: string | null;
+  codes: CodeStatus[];
+}
+
 export interface CardStatus {
   reader: string;
-  card: { profile: "pkcs15" | "piv" | "openpgp"; atr: string; serial: string | null; label: string | null };
+  /** `profile`: the application `codes` belong to; `knownAs`: the card-knowledge row ("unknown"). */
+  card: { profile: AppFamily; atr: string; serial: string | null; label: string | null; knownAs: string };
+  /** The application `codes` belong to (the one asked for, else the first). */
+  app: AppFamily;
   codes: CodeStatus[];
+  /** Every application found on the card, this one included. */
+  applications: AppStatus[];
 }
 
 export type ErrorCode =
@@ -38,6 +62,10 @@ export type ErrorCode =
   | "PIN_BLOCKED"
   | "PUK_WRONG"
   | "PUK_BLOCKED"
+  | "ADMIN_PIN_WRONG"
+  | "ADMIN_PIN_BLOCKED"
+  | "RESET_CODE_WRONG"
+  | "RESET_CODE_BLOCKED"
   | "CODE_NOT_DIGITS"
   | "CODE_LENGTH"
   | "CODE_SAME_AS_CURRENT"
@@ -57,6 +85,8 @@ export type ErrorCode =
   | "BUSY"
   | "TIMEOUT"
   | "CARD_ERROR"
+  | "CARD_KDF_UNSUPPORTED"
+  | "CARD_CODE_FORMAT"
   | "REQUEST_REJECTED";
 
 export interface ApiError {
@@ -101,6 +131,8 @@ export interface NavigateEvent {
   type: "navigate";
   view: "status" | "change" | "unlock" | "support";
   pinId?: string;
+  /** The application `pinId` belongs to, on a card that carries several. */
+  app?: AppFamily;
 }
 
 export type AppEvent = CardEvent | NavigateEvent;
@@ -109,13 +141,25 @@ export interface ChangePinRequest {
   pinId: string;
   current: string;
   next: string;
+  /** The application, on a card that carries several (default: the first). */
+  app?: AppFamily;
 }
 
 export interface UnblockPinRequest {
   pinId: string;
+  /** The unblocking code the person typed: a PUK, an admin PIN or a resetting code. */
   puk: string;
   next: string;
+  app?: AppFamily;
+  /** Id of the unblocking code typed, where the PIN has several (OpenPGP: "admin" or "reset"). */
+  using?: string;
 }
+
+/**
+ * What the main process read after a card event (or a change), pushed to every window:
+ * a status, or an error such as NO_CARD / NO_READER / PCSC_UNAVAILABLE without a read.
+ */
+export type StatusPush = ApiResult<CardStatus>;
 
 /** What IT support sees: the same report in the support view, `pinwarden support` and the export. */
 export interface SupportReport {
@@ -151,6 +195,7 @@ export interface SupportResult {
 
 export interface PinwardenApi {
   info(): Promise<AppInfo>;
+  /** Reads the card again (a person asked: "Uppdatera"); the result is pushed to every listener too. */
   status(): Promise<ApiResult<CardStatus>>;
   changePin(request: ChangePinRequest): Promise<ApiResult<CardStatus>>;
   unblockPin(request: UnblockPinRequest): Promise<ApiResult<CardStatus>>;
@@ -159,6 +204,12 @@ export interface PinwardenApi {
   exportDiagnostics(): Promise<ApiResult<{ path: string }>>;
   /** Calls `listener` for every reader, card or navigation event until the returned function is called. */
   subscribe(listener: (event: AppEvent) => void): () => void;
+  /**
+   * Calls `listener` with the latest status the main process has (at once, if it has one)
+   * and with every status it reads after a card event or an operation. The window never
+   * reads the card for an event itself: one read per event, shared with the tray.
+   */
+  onStatus(listener: (status: StatusPush) => void): () => void;
 }
 
 /** IPC channel names (Electron) and HTTP paths (preview bridge) for the calls above. */
@@ -170,6 +221,10 @@ export const CHANNELS = {
   support: "pinwarden:support",
   exportDiagnostics: "pinwarden:export-diagnostics",
   events: "pinwarden:events",
+  /** main → window: a StatusPush after each card event or operation. */
+  statusPush: "pinwarden:status-push",
+  /** window → main: the latest StatusPush (no card read), or null before the first. */
+  latestStatus: "pinwarden:latest-status",
 } as const;
 
 declare global {

@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { extname, join, normalize, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "vite";
-import { createHandlers, subscribeCardEvents } from "../electron/handlers.js";
+import { createHandlers, createStatusFeed, subscribeCardEvents } from "../electron/handlers.js";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
@@ -105,7 +105,10 @@ const support = supportProvider(
   () => ({ backend, service, policy: loaded, logDirectory, lastOperation }),
   () => workDir,
 );
-const handlers = createHandlers(service, info, support);
+// As in the app: one status read per card event, pushed to every open page.
+const feed = createStatusFeed(service, backend);
+const handlers = createHandlers(service, info, support, { feed });
+await feed.refresh();
 onAudit = (e) => (lastOperation = { ...e, at: new Date().toISOString() });
 
 function tokenOk(candidate: string | undefined): boolean {
@@ -164,8 +167,15 @@ const server = createServer((req, res) => {
       if (!tokenOk(url.searchParams.get("token") ?? undefined)) return void res.writeHead(401).end();
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
       res.write(": connected\n\n");
-      const off = subscribeCardEvents(backend, (e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
-      req.on("close", off);
+      const pushStatus = (s: unknown) => res.write(`event: status\ndata: ${JSON.stringify(s)}\n\n`);
+      const latest = feed.latest();
+      if (latest) pushStatus(latest);
+      const offEvents = subscribeCardEvents(backend, (e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
+      const offStatus = feed.on(pushStatus);
+      req.on("close", () => {
+        offEvents();
+        offStatus();
+      });
       return;
     }
     if (!tokenOk(req.headers["x-pinwarden-token"] as string | undefined)) return send(res, 401, { error: "token" });

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { StatusView } from "./components/StatusView.js";
 import { SupportView } from "./components/SupportView.js";
+import { cardUnblocksWithPuk } from "./codes.js";
 import { useApp } from "./state/store.js";
 import { CodeWizard } from "./wizards/CodeWizard.js";
 
@@ -9,6 +10,8 @@ export function App() {
   const view = useApp((s) => s.view);
   const open = useApp((s) => s.open);
   const info = useApp((s) => s.info);
+  // "with PUK" only where the card's PINs are unblocked with a PUK (OpenPGP has none).
+  const withPuk = useApp((s) => cardUnblocksWithPuk(s.status));
   const tab = (name: "status" | "change" | "unlock" | "support", label: string) => (
     <button type="button" aria-current={view.name === name ? "page" : undefined} onClick={() => open({ name })}>
       {label}
@@ -22,7 +25,7 @@ export function App() {
         <nav aria-label={t("app.title")}>
           {tab("status", t("nav.status"))}
           {tab("change", t("nav.change"))}
-          {tab("unlock", t("nav.unlock"))}
+          {tab("unlock", t(withPuk ? "nav.unlock" : "nav.unlockNoPuk"))}
           {tab("support", t("nav.support"))}
         </nav>
       </header>
@@ -30,8 +33,12 @@ export function App() {
         {view.name === "status" && <StatusView />}
         {view.name === "support" && <SupportView />}
         {/* A new key per opening: a wizard always starts at step 1 with empty fields. */}
-        {view.name === "change" && <CodeWizard key={`change-${view.pinId ?? ""}`} mode="change" initialPinId={view.pinId} />}
-        {view.name === "unlock" && <CodeWizard key={`unlock-${view.pinId ?? ""}`} mode="unlock" initialPinId={view.pinId} />}
+        {view.name === "change" && (
+          <CodeWizard key={`change-${view.app ?? ""}-${view.pinId ?? ""}`} mode="change" initialPinId={view.pinId} initialApp={view.app} />
+        )}
+        {view.name === "unlock" && (
+          <CodeWizard key={`unlock-${view.app ?? ""}-${view.pinId ?? ""}`} mode="unlock" initialPinId={view.pinId} initialApp={view.app} />
+        )}
       </main>
       <footer>
         <p className="support-note">{t("wizard.supportNote")}</p>

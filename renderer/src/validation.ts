@@ -2,11 +2,20 @@
  * The checks a wizard makes before anything is sent. They mirror the card service's
  * rules (native-bridge/service/rules.ts), which check again; a unit test feeds both the
  * same random codes and requires the same verdict.
+ *
+ * A NEW code is held to the card's declared type (`numeric`) and the policy; a CURRENT
+ * code (or PUK, admin PIN, resetting code) only to what the card's encoding can carry
+ * (`charset`) and the card's lengths: a 16-character PUK with letters is the card's to judge.
+ * Lengths count bytes as the card stores them (UTF-8), as the service does.
  */
 import type { CodeRules, CodeStatus } from "../contract.js";
 
 export type CodeProblem =
-  { kind: "digits" } | { kind: "length"; min: number; max: number } | { kind: "mismatch" } | { kind: "same" } | { kind: "weak" };
+  | { kind: "digits" }
+  | { kind: "length"; min: number; max: number; digits: boolean }
+  | { kind: "mismatch" }
+  | { kind: "same" }
+  | { kind: "weak" };
 
 /** One repeated digit, or a run stepping by one up or down (123456, 987654). */
 export function isWeakCode(code: string): boolean {
@@ -19,6 +28,18 @@ export function isWeakCode(code: string): boolean {
 
 const isDigits = (code: string) => /^[0-9]+$/.test(code);
 
+/** The code's length as the card stores it (UTF-8 bytes); the same as its length for ASCII. */
+export const byteLength = (code: string) => new TextEncoder().encode(code).length;
+
+/** The longest a current code may be before the card is asked (the service's own limit). */
+const MAX_CURRENT = 64;
+
+/** Only digits may be typed: for a code the person has, where the card's encoding needs them. */
+export const currentIsDigits = (code: CodeStatus) => code.charset === "digits";
+
+/** Only digits may be typed: for a new code, where the card or the policy says so. */
+export const newIsDigits = (code: CodeStatus, rules: CodeRules) => code.numeric || rules.digitsOnly;
+
 /** The card's bounds; for a new code, narrowed by the policy's. */
 function bounds(code: CodeStatus, rules: CodeRules | null): { min: number; max: number } {
   if (!rules) return { min: code.minLength, max: code.maxLength };
@@ -26,19 +47,24 @@ function bounds(code: CodeStatus, rules: CodeRules | null): { min: number; max: 
   return { min: Math.max(code.minLength, rule.minLength), max: Math.min(code.maxLength, rule.maxLength) };
 }
 
-/** A code the user says is their current one (or their PUK): the card's own bounds. */
+/** A code the user says is their current one (or their PUK): the card's charset and bounds. */
 export function checkCurrent(code: CodeStatus, value: string): CodeProblem | null {
-  if (code.numeric && !isDigits(value)) return { kind: "digits" };
+  const length = byteLength(value);
+  const digits = currentIsDigits(code);
+  if (length === 0 || length > MAX_CURRENT) return { kind: "length", min: code.minLength, max: code.maxLength, digits };
+  if (digits && !isDigits(value)) return { kind: "digits" };
   const { min, max } = bounds(code, null);
-  if (value.length < min || value.length > max) return { kind: "length", min, max };
+  if (length < min || length > max) return { kind: "length", min, max, digits };
   return null;
 }
 
 /** A new code: policy and card bounds, digits, confirmation, not the current one, not weak. */
 export function checkNew(code: CodeStatus, rules: CodeRules, next: string, confirm: string, current?: string): CodeProblem | null {
-  if ((rules.digitsOnly || code.numeric) && !isDigits(next)) return { kind: "digits" };
+  const digits = newIsDigits(code, rules);
+  if (digits && !isDigits(next)) return { kind: "digits" };
   const { min, max } = bounds(code, rules);
-  if (next.length < min || next.length > max) return { kind: "length", min, max };
+  const length = byteLength(next);
+  if (length < min || length > max) return { kind: "length", min, max, digits };
   if (current !== undefined && next === current) return { kind: "same" };
   if (rules.rejectWeakCodes && isWeakCode(next)) return { kind: "weak" };
   if (next !== confirm) return { kind: "mismatch" };
@@ -46,8 +72,8 @@ export function checkNew(code: CodeStatus, rules: CodeRules, next: string, confi
 }
 
 /**
- * How many digit boxes to draw: the policy's fixed length where the card allows it (six
- * for a Net iD PIN, even for a current code the card would take up to eight of), else the
+ * How many boxes to draw: the policy's fixed length where the card allows it (six for a
+ * Net iD PIN, even for a current code the card would take up to eight of), else the
  * longest the code may be.
  */
 export function expectedLength(code: CodeStatus, rules: CodeRules): number {

@@ -12,7 +12,7 @@ import { supportProvider } from "../../electron/support.js";
 import type { ReportSources } from "../../electron/support-report.js";
 import type { AuditEvent } from "../../native-bridge/service/types.js";
 import { I18nextProvider } from "react-i18next";
-import { createHandlers, subscribeCardEvents } from "../../electron/handlers.js";
+import { createHandlers, createStatusFeed, subscribeCardEvents, type StatusFeed } from "../../electron/handlers.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
 import { DEFAULT_RULES } from "../../native-bridge/service/rules.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
@@ -28,6 +28,10 @@ const clone = <T,>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 export interface Harness {
   readers: InProcessReaders;
   service: CardService;
+  /** The main process's one read per card event, as app.ts wires it. */
+  feed: StatusFeed;
+  /** CardService.status calls since the harness started (the tray's and the window's together). */
+  statusReads(): number;
   api: PinwardenApi;
   logDirectory: string;
   /** Everything the renderer sent over the bridge, for "was anything sent?" checks. */
@@ -41,6 +45,13 @@ export async function renderApp(card: VirtualCard | null, language: Language = "
   let onAudit: (e: AuditEvent) => void = () => undefined;
   const setAudit = (fn: typeof onAudit) => (onAudit = fn);
   const service = new CardService(readers, { audit: (e) => onAudit(e) });
+  let reads = 0;
+  const realStatus = service.status.bind(service);
+  service.status = (...args) => {
+    reads++;
+    return realStatus(...args);
+  };
+  const feed = createStatusFeed(service, readers);
   const info: AppInfo = { rules: DEFAULT_RULES, helpdeskPhone: ["intern 30000"], organisationName: null, language };
   const policy = loadPolicy({
     platform: "linux",
@@ -54,7 +65,9 @@ export async function renderApp(card: VirtualCard | null, language: Language = "
     () => ({ backend: readers, service, policy, logDirectory, lastOperation }),
     () => logDirectory,
   );
-  const handlers = createHandlers(service, () => info, support);
+  const handlers = createHandlers(service, () => info, support, { feed });
+  // The app reads once at start-up, before any window exists.
+  await feed.refresh();
   setAudit((e) => (lastOperation = { ...e, at: "2026-11-22T10:00:00.000Z" }));
   const sent: string[] = [];
   const api: PinwardenApi = {
@@ -71,6 +84,12 @@ export async function renderApp(card: VirtualCard | null, language: Language = "
     support: async () => clone(await handlers.support()),
     exportDiagnostics: async () => clone(await handlers.exportDiagnostics()),
     subscribe: (listener) => subscribeCardEvents(readers, (e) => listener(clone(e))),
+    // As the preload does: the latest status at once, then every push.
+    onStatus: (listener) => {
+      const latest = feed.latest();
+      if (latest) queueMicrotask(() => listener(clone(latest)));
+      return feed.on((s) => listener(clone(s)));
+    },
   };
   render(
     <I18nextProvider i18n={createI18n(language)}>
@@ -78,5 +97,5 @@ export async function renderApp(card: VirtualCard | null, language: Language = "
     </I18nextProvider>,
   );
   await useApp.getState().connect(api);
-  return { readers, service, api, sent, logDirectory };
+  return { readers, service, feed, statusReads: () => reads, api, sent, logDirectory };
 }

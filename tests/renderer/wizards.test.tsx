@@ -140,7 +140,7 @@ describe("change wizard", () => {
       "Ny säkerhetskod",
       "Upprepa den nya säkerhetskoden",
       {
-        currentLength: "Koden ska vara 6–8 siffror.",
+        currentLength: "Koden ska vara 6–8 tecken.",
         length: "Koden ska vara 6 siffror.",
         mismatch: "Koderna är inte lika. Skriv den nya koden två gånger.",
         same: "Den nya koden får inte vara samma som den nuvarande.",
@@ -155,7 +155,7 @@ describe("change wizard", () => {
       "New PIN",
       "Repeat the new PIN",
       {
-        currentLength: "The code must be 6–8 digits.",
+        currentLength: "The code must be 6–8 characters.",
         length: "The code must be 6 digits.",
         mismatch: "The codes differ. Type the new code twice.",
         same: "The new code must differ from the current one.",
@@ -170,7 +170,7 @@ describe("change wizard", () => {
     await screen.findAllByText(/3 (av|of) 3/);
     await u.click(screen.getByRole("button", { name: nav }));
     await u.keyboard("{Enter}");
-    // The current code is held to the card's bounds (6–8), a new one to the policy's (6).
+    // The current code is held to the card's bounds (6–8) and charset (any: "characters"), a new one to the policy's (6 digits).
     await typeInto(u, new RegExp(currentLabel), "123");
     await u.keyboard("{Enter}");
     expect(screen.getByRole("alert").textContent).toBe(text.currentLength);

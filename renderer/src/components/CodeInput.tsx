@@ -1,13 +1,16 @@
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { byteLength } from "../validation.js";
 
 interface Props {
   label: string;
   value: string;
   onChange: (value: string) => void;
-  /** How many digit boxes to draw (the expected length). */
+  /** How many boxes to draw (the expected length). */
   length: number;
+  /** The most the card takes (bytes as it stores them). */
   maxLength: number;
+  /** Only digits may be typed (the card's encoding or the policy needs them). */
   numeric: boolean;
   autoFocus?: boolean;
   invalid?: boolean;
@@ -15,14 +18,18 @@ interface Props {
   name: string;
 }
 
+type Refusal = { kind: "digits" } | { kind: "tooLong" } | null;
+
 /**
- * One masked field for one code, with a box per expected digit. Typing a non-digit into
- * a numeric code is refused on the spot, with a note saying why.
+ * One masked field for one code, with a box per expected character. A keystroke (or a
+ * paste) that would put a character the code cannot hold, or one too many, is refused
+ * as a whole: the field keeps what it had, and a note under it says why. Nothing typed
+ * is ever dropped without a word.
  */
 export function CodeInput({ label, value, onChange, length, maxLength, numeric, autoFocus, invalid, describedBy, name }: Props) {
   const { t } = useTranslation();
   const id = useId();
-  const [refused, setRefused] = useState(false);
+  const [refused, setRefused] = useState<Refusal>(null);
   const countId = `${id}-count`;
   const noteId = `${id}-note`;
   return (
@@ -35,16 +42,17 @@ export function CodeInput({ label, value, onChange, length, maxLength, numeric, 
         inputMode={numeric ? "numeric" : "text"}
         autoComplete="off"
         spellCheck={false}
-        maxLength={maxLength}
         value={value}
         autoFocus={autoFocus}
         aria-invalid={invalid || undefined}
         aria-describedby={[countId, refused ? noteId : "", describedBy ?? ""].filter(Boolean).join(" ")}
         onChange={(e) => {
           const typed = e.target.value;
-          const kept = numeric ? typed.replace(/[^0-9]/g, "") : typed;
-          setRefused(kept !== typed);
-          onChange(kept.slice(0, maxLength));
+          if (numeric && /[^0-9]/.test(typed)) return setRefused({ kind: "digits" });
+          // Deleting is always allowed, even past the limit; adding past it is refused.
+          if (byteLength(typed) > maxLength && typed.length > value.length) return setRefused({ kind: "tooLong" });
+          setRefused(null);
+          onChange(typed);
         }}
       />
       <div className="boxes" aria-hidden="true">
@@ -53,11 +61,11 @@ export function CodeInput({ label, value, onChange, length, maxLength, numeric, 
         ))}
       </div>
       <div id={countId} className="hint">
-        {t("wizard.digits", { count: value.length, length })}
+        {t(numeric ? "wizard.digits" : "wizard.chars", { count: value.length, length })}
       </div>
       {refused && (
         <div id={noteId} className="hint warn" role="status">
-          {t("wizard.digitsOnly")}
+          {refused.kind === "digits" ? t("wizard.digitsOnly") : t("wizard.tooLong", { max: maxLength })}
         </div>
       )}
     </div>

@@ -2,8 +2,11 @@ import { useTranslation } from "react-i18next";
 import type { ApiError } from "../../contract.js";
 import { useApp } from "../state/store.js";
 
-/** An error in the user's words, with its support number and, where it helps, the helpdesk. */
-export function ErrorMessage({ error }: { error: ApiError }) {
+/**
+ * An error in the user's words, with its support number and, where it helps, the helpdesk.
+ * `noPuk`: the PIN is unblocked with an admin PIN or resetting code (OpenPGP), never a "PUK".
+ */
+export function ErrorMessage({ error, noPuk = false }: { error: ApiError; noPuk?: boolean }) {
   const { t } = useTranslation();
   const phones = useApp((s) => s.info?.helpdeskPhone ?? []);
   const open = useApp((s) => s.open);
@@ -11,7 +14,9 @@ export function ErrorMessage({ error }: { error: ApiError }) {
   return (
     <div className="error" role="alert">
       <p>
-        {t(`errors.${error.code}`, { triesLeft: error.triesLeft ?? "?" })}{" "}
+        {t(error.code === "PIN_BLOCKED" && noPuk ? "errors.PIN_BLOCKED_noPuk" : `errors.${error.code}`, {
+          triesLeft: error.triesLeft ?? "?",
+        })}{" "}
         <span className="support-code">({t("errors.code", { support: error.support })})</span>
       </p>
       {needsHelpdesk && phones.length > 0 && <p>{t("errors.helpdesk", { phones: phones.join(", ") })}</p>}

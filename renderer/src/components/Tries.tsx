@@ -1,10 +1,16 @@
 import { useTranslation } from "react-i18next";
 import type { CodeStatus } from "../../contract.js";
 
-/** Tries left as a sentence and as dots (filled = left). */
+/** Tries left as a sentence and as dots (filled = left); dots and "of N" only where the limit is known. */
 export function Tries({ code }: { code: CodeStatus }) {
   const { t } = useTranslation();
-  if (code.triesLeft === null) return <span className="tries unknown">{t("status.triesUnknown")}</span>;
+  // Never a guess: where the card does not say, say so (and no "of N", no dots).
+  if (!code.triesKnown || code.triesLeft === null)
+    return (
+      <span className="tries unknown" title={t("status.triesUnknownWhy")}>
+        {t("status.triesUnknown")}
+      </span>
+    );
   const text =
     code.maxTries !== null
       ? t("status.triesOfMax", { count: code.triesLeft, max: code.maxTries })

@@ -1,11 +1,21 @@
 /**
  * App state in zustand: what the card says, which view is open, what the last operation
  * did. Never a code: the wizards keep codes in their own component state.
+ *
+ * The window does not read the card on a card event: the main process reads once and
+ * pushes the status (onStatus) to the tray and here. The window reads only when the person
+ * asks (Refresh) and gets the status back from its own change or unblock.
  */
 import { create } from "zustand";
-import type { ApiError, AppInfo, CardStatus, PinwardenApi } from "../../contract.js";
+import type { ApiError, AppFamily, AppInfo, CardStatus, PinwardenApi, StatusPush } from "../../contract.js";
 
-export type View = { name: "status" } | { name: "support" } | { name: "change"; pinId?: string } | { name: "unlock"; pinId?: string };
+export type View =
+  | { name: "status" }
+  | { name: "support" }
+  | { name: "change"; pinId?: string; app?: AppFamily }
+  | { name: "unlock"; pinId?: string; app?: AppFamily };
+
+const NO_CARD = ["NO_CARD", "NO_READER", "PCSC_UNAVAILABLE"];
 
 export interface LastOperation {
   operation: "changePin" | "unblockPin";
@@ -27,9 +37,12 @@ export interface AppState {
   cardEpoch: number;
   cardPresent: boolean;
   connect(api: PinwardenApi): Promise<void>;
+  /** Reads the card again: only when the person asks. */
   refresh(): Promise<void>;
   open(view: View): void;
   applyStatus(status: CardStatus): void;
+  /** A status pushed by the main process (or returned by a read). */
+  applyPush(push: StatusPush): void;
   record(last: Omit<LastOperation, "at">): void;
 }
 
@@ -45,32 +58,36 @@ export const useApp = create<AppState>((set, get) => ({
   cardPresent: false,
 
   async connect(api) {
-    set({ api });
+    set({ api, loading: true });
     api.subscribe((event) => {
       if (event.type === "navigate") {
-        set({ view: event.pinId ? { name: event.view, pinId: event.pinId } : { name: event.view } } as Pick<AppState, "view">);
+        const view = { name: event.view, ...(event.pinId ? { pinId: event.pinId } : {}), ...(event.app ? { app: event.app } : {}) };
+        set({ view } as Pick<AppState, "view">);
         return;
       }
+      // The status follows as a push; no read of our own.
       if (event.type === "card-removed") set((s) => ({ cardEpoch: s.cardEpoch + 1, cardPresent: false, status: null }));
-      if (event.type === "card-inserted") set((s) => ({ cardEpoch: s.cardEpoch + 1 }));
-      void get().refresh();
+      if (event.type === "card-inserted") set((s) => ({ cardEpoch: s.cardEpoch + 1, loading: true }));
     });
+    api.onStatus((push) => get().applyPush(push));
     set({ info: await api.info() });
-    await get().refresh();
   },
 
   async refresh() {
     const api = get().api;
     if (!api) return;
     set({ loading: true });
-    const r = await api.status();
+    get().applyPush(await api.status());
+  },
+
+  applyPush(r) {
     if (r.ok) set({ status: r.value, statusError: null, loading: false, cardPresent: true });
     else
       set({
         status: r.status ?? null,
         statusError: r.error,
         loading: false,
-        cardPresent: !["NO_CARD", "NO_READER", "PCSC_UNAVAILABLE"].includes(r.error.code),
+        cardPresent: !NO_CARD.includes(r.error.code),
       });
   },
 

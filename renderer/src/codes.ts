@@ -1,0 +1,43 @@
+/**
+ * Facts the views derive from a status: the applications on the card, and how a PIN is
+ * unblocked. The same rules as the tray's (electron/tray-state.ts), kept here because the
+ * renderer imports nothing from outside renderer/.
+ */
+import type { AppFamily, AppStatus, CardStatus, CodeStatus } from "../contract.js";
+
+/** Every application on the card with its own codes (a status from before applications: its own codes). */
+export function applicationsOf(status: CardStatus): AppStatus[] {
+  return status.applications?.length
+    ? status.applications
+    : [{ app: status.app ?? status.card.profile, serial: status.card.serial, label: status.card.label, codes: status.codes }];
+}
+
+/** The codes of one application (the status's own where it names no application). */
+export function codesOf(status: CardStatus | null, app: AppFamily | undefined): CodeStatus[] {
+  if (!status) return [];
+  return applicationsOf(status).find((a) => a.app === (app ?? status.app))?.codes ?? status.codes;
+}
+
+/** The codes a PIN can be unblocked with: its own first (PUK; OpenPGP admin PIN), then the others. */
+export function unblockersOf(pin: CodeStatus, codes: CodeStatus[]): CodeStatus[] {
+  const ids = [pin.unblockedBy, ...(pin.alsoUnblockedBy ?? [])].filter((id): id is string => !!id);
+  return ids.map((id) => codes.find((c) => c.id === id)).filter((c): c is CodeStatus => !!c);
+}
+
+/** Those a person can still use: not blocked, and set (an OpenPGP resetting code may be unset). */
+export function usableUnblockers(pin: CodeStatus, codes: CodeStatus[]): CodeStatus[] {
+  return unblockersOf(pin, codes).filter((c) => c.state !== "blocked" && c.state !== "unavailable");
+}
+
+/** True unless some PIN on the card is unblocked with something other than a PUK (OpenPGP). */
+export function cardUnblocksWithPuk(status: CardStatus | null): boolean {
+  if (!status) return true;
+  return applicationsOf(status).every((a) =>
+    a.codes.filter((c) => c.kind === "pin" && c.canUnblock).every((c) => unblockedByPuk(c, a.codes)),
+  );
+}
+
+/** True where a PIN is unblocked with a PUK; OpenPGP's admin PIN and resetting code are never called PUK. */
+export function unblockedByPuk(pin: CodeStatus, codes: CodeStatus[]): boolean {
+  return unblockersOf(pin, codes).every((c) => c.kind === "puk");
+}
