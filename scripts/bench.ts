@@ -81,17 +81,25 @@ const createCard = cards.createCard as unknown as CardMaker;
  * them: a simulator that does not know an option ignores it, and the figures would then
  * be those of the default card under another name.
  */
-function quirky(profile: cards.SimProfile, options: Record<string, unknown>, took: (card: Record<string, unknown>) => boolean) {
+function quirky(
+  profile: cards.SimProfile,
+  ...ways: [options: Record<string, unknown>, took: (card: Record<string, unknown>) => boolean][]
+) {
   return (): VirtualCard | string => {
-    let card: VirtualCard;
-    try {
-      card = createCard(profile, {}, options);
-    } catch (error) {
-      return `the simulator refuses it (${(error as Error).message})`;
+    const refused: string[] = [];
+    for (const [options, took] of ways) {
+      try {
+        const card = createCard(profile, {}, options);
+        if (took(card as unknown as Record<string, unknown>)) return card;
+      } catch (error) {
+        refused.push((error as Error).message);
+      }
     }
-    return took(card as unknown as Record<string, unknown>) ? card : "not in the simulator yet";
+    return refused.length ? `the simulator refuses it (${refused.join("; ")})` : "not in the simulator yet";
   };
 }
+
+const camel = (q: string) => q.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** True when the card object shows `value` under one of `keys` (an array holding it, or equal). */
 const shows = (card: Record<string, unknown>, keys: string[], value: unknown) =>
@@ -110,31 +118,30 @@ export const VARIANTS: Variant[] = [
     name: `pkcs15 ${q}`,
     profile: "pkcs15",
     sim: `--profile pkcs15 --quirks ${q}`,
-    create: quirky("pkcs15", { quirks: [q] }, (c) => shows(c, ["quirks"], q)),
+    // `--quirks a,b` as createCard's `quirks: [...]`, or one boolean option per quirk.
+    create: quirky("pkcs15", [{ quirks: [q] }, (c) => shows(c, ["quirks"], q)], [{ [camel(q)]: true }, (c) => shows(c, [camel(q)], true)]),
   })),
   { name: "piv", profile: "piv", sim: "--profile piv", create: () => createCard("piv") },
   {
     name: "piv global-pin",
     profile: "piv",
     sim: "--profile piv --global-pin",
-    create: quirky("piv", { globalPin: true }, (c) => shows(c, ["globalPin", "globalPinPrimary"], true)),
+    create: quirky("piv", [{ globalPin: true }, (c) => shows(c, ["globalPin", "globalPinPrimary"], true)]),
   },
   {
     name: "piv + openpgp",
     profile: "piv",
     sim: "--profile piv --openpgp",
-    create: quirky("piv", { openpgp: true }, (c) => c["openpgp"] !== undefined && c["openpgp"] !== false && c["openpgp"] !== null),
+    // Both applications on one card: the card holds an OpenPGP application beside PIV.
+    create: quirky("piv", [{ openpgp: true }, (c) => c["openpgp"] !== undefined && c["openpgp"] !== false && c["openpgp"] !== null]),
   },
   { name: "openpgp", profile: "openpgp", sim: "--profile openpgp", create: () => createCard("openpgp") },
   {
     name: "openpgp kdf sha256",
     profile: "openpgp",
     sim: "--profile openpgp --kdf sha256",
-    create: quirky(
-      "openpgp",
-      { kdf: "sha256" },
-      (c) => shows(c, ["kdf", "kdfHash"], "sha256") || (c["kdf"] !== undefined && c["kdf"] !== null && c["kdf"] !== false),
-    ),
+    // The card has a KDF-DO (F9) only when it took the option.
+    create: quirky("openpgp", [{ kdf: "sha256" }, (c) => c["kdfDo"] !== undefined]),
   },
 ];
 
@@ -174,7 +181,11 @@ interface RunResult {
 export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs: number }): Promise<RunResult> {
   return new Promise((done) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     let timedOut = false;
@@ -182,9 +193,9 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
       timedOut = true;
       child.kill("SIGKILL");
     }, opts.timeoutMs);
-    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
-    child.stdin.on("error", () => undefined);
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    child.stderr?.on("data", (d: Buffer) => (err += d.toString("utf8")));
+    child.stdin?.on("error", () => undefined);
     child.on("error", (e) => {
       err += e.message;
     });
@@ -192,7 +203,7 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
       clearTimeout(timer);
       done({ code, out, err, ms: performance.now() - t0, timedOut });
     });
-    child.stdin.end(opts.input ?? "");
+    child.stdin?.end(opts.input);
   });
 }
 
@@ -229,6 +240,8 @@ export interface VariantRow {
   unblock?: Cell;
   /** What went wrong on this row (the rest of the row still stands). */
   notes: string[];
+  /** Commands other than SELECT and READ BINARY that a cold status sent more than once. */
+  repeated?: string[];
 }
 export interface ToolRow {
   family: cards.SimProfile;
@@ -264,6 +277,8 @@ export interface BenchOptions {
   runs: number;
   stepTimeoutMs: number;
   log?: (line: string) => void;
+  /** Runs before each batch of CLI processes (the bench keeps the bundle current). */
+  beforeCli?: () => Promise<void>;
 }
 
 const cliPath = () => join(ROOT, "bin", "pinwarden.js");
@@ -283,6 +298,41 @@ export function cliRunsBundle(): boolean {
     return true;
   }
   return inputs.every((input) => existsSync(join(ROOT, input)) && statSync(join(ROOT, input)).mtimeMs <= built);
+}
+
+/**
+ * The figures are of the CLI people run: the bundle. bin/pinwarden.js falls back to the
+ * sources through tsx as soon as any source is newer than the bundle, and other people
+ * edit sources while the bench runs: so before each batch of CLI processes the bundle is
+ * rebuilt where it is missing or stale (not with --skip-build), and the report says what
+ * the CLI ran.
+ */
+const bundle: { build: boolean; log: ((line: string) => void) | undefined; stale: boolean } = {
+  build: false,
+  log: undefined,
+  stale: false,
+};
+
+export async function ensureBundle(report: Report): Promise<void> {
+  if (!cliRunsBundle() && bundle.build && existsSync(join(ROOT, "scripts", "build-cli.ts"))) {
+    bundle.log?.("building the CLI bundle (dist/cli/pinwarden.mjs)");
+    try {
+      const { buildCli } = (await import(join(ROOT, "scripts", "build-cli.ts"))) as { buildCli: (outdir: string) => Promise<void> };
+      const cwd = process.cwd();
+      process.chdir(ROOT); // it resolves the entry from the working directory
+      try {
+        await withTimeout("building the CLI bundle", 120_000, buildCli("dist/cli"));
+      } finally {
+        process.chdir(cwd);
+      }
+    } catch (error) {
+      if (!report.failures.some((f) => f.startsWith("the CLI bundle"))) report.failures.push(`the CLI bundle: ${(error as Error).message}`);
+    }
+  }
+  if (!cliRunsBundle()) bundle.stale = true;
+  report.cli = bundle.stale
+    ? "the TypeScript sources through tsx for some or all runs (no current bundle: `npm run build`)"
+    : "the bundle dist/cli/pinwarden.mjs";
 }
 
 /** The PIN to change and the code that unblocks it, as the card's cold status names them. */
@@ -311,8 +361,13 @@ export async function benchVariant(variant: Variant, transport: Transport, opts:
     let ids: { pinId: string; pukId: string | undefined } | undefined;
     const cold: number[] = [];
     let coldApdus = 0;
+    const sent: string[] = [];
     for (let i = 0; i < opts.runs; i++) {
-      const service = new CardService(transport.backend);
+      // The first run's commands are kept (as the service traces them, codes masked).
+      const service = new CardService(
+        transport.backend,
+        i === 0 ? { trace: (line) => void (line.startsWith(">") && sent.push(line)) } : {},
+      );
       try {
         const before = card.apduCount;
         const t0 = performance.now();
@@ -325,6 +380,7 @@ export async function benchVariant(variant: Variant, transport: Transport, opts:
       }
     }
     row.cold = { apdus: coldApdus, ms: median(cold) };
+    row.repeated = [...new Set(sent.filter((l, i) => !["00A4", "00B0"].includes(l.slice(2, 6)) && sent.indexOf(l) !== i))];
 
     // Warm: the same service again (layout and counters' places known).
     {
@@ -382,6 +438,7 @@ export async function benchVariant(variant: Variant, transport: Transport, opts:
       }
     };
     const measureOp = async (what: "change" | "unblock"): Promise<Cell> => {
+      if (transport.spawnCli) await opts.beforeCli?.();
       const times: number[] = [];
       let apdus = 0;
       for (let i = 0; i < opts.runs; i++) {
@@ -492,7 +549,10 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
   const home = mkdtempSync(join(work, "gnupg-"));
   gnupgHomes.push(home);
   writeFileSync(join(home, "scdaemon.conf"), `disable-ccid\nreader-port ${READER}\n`);
-  const killScdaemon = async () => void (await run("gpgconf", ["--kill", "scdaemon"], { env: { GNUPGHOME: home }, timeoutMs: T }));
+  // scdaemon keeps the reader until told to let go, and a gpg-agent whose scdaemon was
+  // killed under it answers the next gpg with a broken pipe: stop both, so each run
+  // starts as cold as a person's first `gpg --card-status`.
+  const stopGnupg = async () => void (await run("gpgconf", ["--kill", "all"], { env: { GNUPGHOME: home }, timeoutMs: T }));
   const programs: Program[] = [
     {
       family: "pkcs15",
@@ -552,8 +612,7 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
       env: { GNUPGHOME: home },
       expect: /PIN retry counter/,
       maxRuns: 3,
-      // scdaemon keeps the reader until told to let go; the next run starts it cold again.
-      after: killScdaemon,
+      after: stopGnupg,
     },
   ];
   for (const family of ["pkcs15", "piv", "openpgp"] as const) {
@@ -567,6 +626,7 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
     try {
       for (const p of programs.filter((x) => x.family === family)) {
         opts.log?.(`program: ${family} ${p.program}`);
+        if (p.cmd === process.execPath) await opts.beforeCli?.();
         const runs = Math.min(opts.runs, p.maxRuns ?? opts.runs);
         const times: number[] = [];
         let apdus = 0;
@@ -592,25 +652,34 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
   }
 }
 
+interface StartupFigures {
+  runs: number;
+  medians: Record<string, number>;
+}
+
 /**
- * Cold `pinwarden --help` against `node -e 0`, alternating so both see the same machine
- * state. Uses scripts/bench-startup.ts's measurement where that script exists and says
- * how (an exported `measureStartup`); otherwise this one.
+ * Cold `pinwarden --help` against `node -e 0`, the commands taking turns so both see the
+ * same machine state: scripts/bench-startup.ts's measurement (the one docs/benchmarks.md's
+ * "CLI start-up" section reports) where that script exists, else the same thing here.
  */
 async function benchStartup(opts: BenchOptions): Promise<NonNullable<Report["startup"]>> {
-  const runs = Math.max(opts.runs, 5) * 2 + 1;
-  const own = join(ROOT, "scripts", "bench-startup.ts");
-  if (existsSync(own)) {
-    try {
-      const mod = (await import(own)) as {
-        measureStartup?: (o: { runs: number; timeoutMs: number }) => Promise<{ help: number; node: number; runs?: number }>;
-      };
-      if (typeof mod.measureStartup === "function") {
-        const r = await withTimeout("start-up", opts.stepTimeoutMs * runs, mod.measureStartup({ runs, timeoutMs: opts.stepTimeoutMs }));
-        return { help: r.help, node: r.node, runs: r.runs ?? runs, source: "scripts/bench-startup.ts" };
+  const runs = Math.max(opts.runs, 10);
+  const script = join(ROOT, "scripts", "bench-startup.ts");
+  if (existsSync(script)) {
+    const mod = (await import(script)) as { benchStartup?: (runs: number) => Promise<StartupFigures> };
+    if (typeof mod.benchStartup === "function") {
+      const cwd = process.cwd();
+      process.chdir(ROOT); // it names its files relative to the checkout
+      try {
+        const f = await mod.benchStartup(runs);
+        const help = f.medians["pinwarden --help"];
+        const node = f.medians["node -e 0"];
+        if (help !== undefined && node !== undefined) return { help, node, runs: f.runs, source: "scripts/bench-startup.ts" };
+      } catch (error) {
+        opts.log?.(`scripts/bench-startup.ts failed (${(error as Error).message.slice(0, 200)}): measuring here`);
+      } finally {
+        process.chdir(cwd);
       }
-    } catch (error) {
-      opts.log?.(`scripts/bench-startup.ts: ${(error as Error).message}; measuring here`);
     }
   }
   const help: number[] = [];
@@ -754,6 +823,17 @@ export function targetLines(report: Report): string[] {
       `cold status on ${family} ≤ ${TARGETS.coldStatus[family]} APDUs: ${over.length ? `${yes(false)}: ${over.join(", ")}` : `${yes(true)} (at most ${worst.cold!.apdus}, ${worst.variant})`}`,
     );
   }
+  const twice = report.rows.filter((r) => r.repeated?.length);
+  const checked = report.rows.filter((r) => r.repeated);
+  if (checked.length) {
+    out.push(
+      `no APDU other than SELECT or READ BINARY twice in a cold status: ${
+        twice.length
+          ? `${yes(false)}: ${twice.map((r) => `${r.variant} (${r.transport}) ${r.repeated!.map((l) => `\`${l.slice(2, 10)}\``).join(" ")}`).join(", ")}`
+          : `${yes(true)} (${checked.length} variant/transport pairs)`
+      }`,
+    );
+  }
   const p15 = report.rows.filter((r) => r.profile === "pkcs15" && r.cold && r.change);
   if (p15.length) {
     const over = p15.filter((r) => r.change!.apdus > r.cold!.apdus + TARGETS.cliChangeOverCold);
@@ -841,25 +921,10 @@ async function main(): Promise<void> {
     Number(values["max-seconds"]) * 1000,
   );
 
-  // The figures are of the CLI people run: the bundle. Build it where it is missing or stale.
-  if (!cliRunsBundle() && !values["skip-build"] && existsSync(join(ROOT, "scripts", "build-cli.ts"))) {
-    opts.log?.("building the CLI bundle (dist/cli/pinwarden.mjs)");
-    try {
-      const { buildCli } = (await import(join(ROOT, "scripts", "build-cli.ts"))) as { buildCli: (outdir: string) => Promise<void> };
-      const cwd = process.cwd();
-      process.chdir(ROOT);
-      try {
-        await withTimeout("building the CLI bundle", 120_000, buildCli("dist/cli"));
-      } finally {
-        process.chdir(cwd);
-      }
-    } catch (error) {
-      report.failures.push(`the CLI bundle: ${(error as Error).message}`);
-    }
-  }
-  report.cli = cliRunsBundle()
-    ? "the bundle dist/cli/pinwarden.mjs"
-    : "the TypeScript sources through tsx (no current bundle: `npm run build`)";
+  bundle.build = !values["skip-build"];
+  bundle.log = opts.log;
+  opts.beforeCli = () => ensureBundle(report);
+  await ensureBundle(report);
 
   const inProcess = await benchInProcess(opts);
   report.rows.push(...inProcess.rows);
@@ -885,6 +950,7 @@ async function main(): Promise<void> {
   }
   try {
     opts.log?.("start-up");
+    await ensureBundle(report);
     report.startup = await benchStartup(opts);
   } catch (error) {
     report.failures.push(`start-up: ${(error as Error).message}`);

@@ -44,6 +44,9 @@ describe("npm run bench, in-process part", () => {
     // 60 + 5 × 20 = 160 ms against 20 + 21 × 20 = 440 ms: 2.75× faster.
     expect(lines.find((l) => l.includes("PIV ≥ 2×"))).toMatch(/: met \(160 ms vs 440 ms, 2\.8×\)/);
     expect(lines.find((l) => l.includes("--help"))).toMatch(/: met \(2\.00×\)/);
+    expect(lines.find((l) => l.includes("twice"))).toMatch(/: met \(3 variant/);
+    const twice = targetLines({ ...report, rows: [...rows, { ...rows[0]!, variant: "x", repeated: ["> 00F70080"] }] });
+    expect(twice.find((l) => l.includes("twice"))).toContain("**not met**: x (in-process) `00F70080`");
     const text = render(report, "test machine");
     expect(text).toContain("Not measured: pcscd + vpcd: example");
     expect(text).toContain("skipped pkcs15 example");
