@@ -32,8 +32,12 @@ export interface CardConnection {
    * transaction left idle for 5 s.
    */
   beginTransaction(): Promise<void>;
-  /** SCardEndTransaction with SCARD_LEAVE_CARD. */
-  endTransaction(): Promise<void>;
+  /**
+   * SCardEndTransaction: with `reset`, SCARD_RESET_CARD, so no code verified during the
+   * transaction stays verified. pcsc-lite resets the card before it lets the next handle
+   * in; SCardDisconnect(RESET) would let a queued APDU of another program in first.
+   */
+  endTransaction(reset?: boolean): Promise<void>;
   /** `reset` resets the card, clearing any verified state, before letting go. */
   disconnect(reset: boolean): Promise<void>;
 }

@@ -124,8 +124,17 @@ export class CardService {
     return this.#backend.readers().map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ?? null }));
   }
 
-  /** Every application on the card with its codes and their counters. */
+  /**
+   * Every application on the card with its codes and their counters. A status read sends
+   * no code, so where another program reset the card under it (CARD_RESET: that APDU never
+   * reached the card) it is read once more on a new connection. A change is never retried.
+   */
   async status(options: StatusOptions = {}): Promise<Result<CardStatus>> {
+    const first = await this.#readStatus(options);
+    return !first.ok && first.error.code === "CARD_RESET" ? this.#readStatus(options) : first;
+  }
+
+  async #readStatus(options: StatusOptions): Promise<Result<CardStatus>> {
     return this.#run(options, false, async (reader, channel) => {
       const { card, fresh } = await this.#identify(reader, channel, options);
       for (const app of card.apps) {
@@ -548,9 +557,18 @@ export class CardService {
         return this.#failure(error, reader);
       } finally {
         this.lastApduCount = channel?.count ?? 0;
-        if (inTransaction) await connection?.endTransaction().catch(() => undefined);
-        // A reset after a change or unblock leaves no verified PIN behind for other programs.
-        await connection?.disconnect(exclusive).catch(() => undefined);
+        // After a change or unblock (a code was sent, right or wrong) the card is reset so no
+        // PIN stays verified for other programs; the reset ends the transaction, so nothing
+        // queued by another program reaches the card before it (docs/architecture.md).
+        const wantReset = exclusive;
+        let wasReset = false;
+        if (inTransaction && connection) {
+          wasReset = await connection.endTransaction(wantReset).then(
+            () => wantReset,
+            () => false,
+          );
+        }
+        await connection?.disconnect(wantReset && !wasReset).catch(() => undefined);
       }
     });
     const settled = task.catch(() => undefined);

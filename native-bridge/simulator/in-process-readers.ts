@@ -117,8 +117,11 @@ export class InProcessReaders implements ReaderBackend {
         if (!alive()) throw new PinwardenError("CARD_REMOVED", { reader });
         slot.holder = me;
       },
-      endTransaction: async () => {
-        if (slot.holder === me) this.#release(slot);
+      endTransaction: async (reset = false) => {
+        if (slot.holder !== me) return;
+        // As pcsc-lite does: the reset happens before anyone waiting gets the card.
+        if (reset && alive()) card.reset();
+        this.#release(slot);
       },
       disconnect: async (reset) => {
         if (slot.holder === me) this.#release(slot);
