@@ -329,7 +329,6 @@ export class PcscReaders implements ReaderBackend {
       // `reset`: SCARD_RESET_CARD. pcsc-lite (winscard.c SCardEndTransaction) and WinSCard
       // reset the card before they release it, so no other handle's queued APDU reaches a
       // card with our code still verified; SCardDisconnect(RESET) releases it first.
-      // (CardConnection in types.ts declares endTransaction() only; see docs/architecture.md.)
       endTransaction: async (reset = false) => {
         if (transaction !== "held") return;
         transaction = "none";
