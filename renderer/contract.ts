@@ -87,6 +87,7 @@ export type ErrorCode =
   | "CARD_ERROR"
   | "CARD_KDF_UNSUPPORTED"
   | "CARD_CODE_FORMAT"
+  | "CARD_PATH_NOT_FOUND"
   | "REQUEST_REJECTED";
 
 export interface ApiError {

@@ -1,5 +1,5 @@
 /** The tray app's main process, with `electron` mocked (the binary cannot run here). */
-import { describe, expect, it, beforeEach } from "vitest";
+import { describe, expect, it, beforeEach, vi } from "vitest";
 import winston from "winston";
 import { Writable } from "node:stream";
 import { startApp, type RunningApp } from "../../electron/app.js";
@@ -8,6 +8,7 @@ import { CHANNELS } from "../../renderer/contract.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { UnknownCardForTests } from "../shared/unknown-card.js";
+import { SecurityKeyCard } from "../renderer/security-key-card.js";
 import { fakeElectron, FakeBrowserWindow, FakeNotification, FakeTray, policyFrom } from "./electron-fakes.js";
 
 const PAGE = "file:///opt/pinwarden/dist/renderer/index.html";
@@ -263,7 +264,12 @@ describe("notifications and instances", () => {
     expect(note.options.body).toBe("Underskrift är spärrad. Klicka för att låsa upp med PUK-kod.");
     note.emit("click");
     await new Promise((r) => setTimeout(r, 0));
-    expect(FakeBrowserWindow.created[0]!.webContents.sent.at(-1)!.payload).toEqual({ type: "navigate", view: "unlock", pinId: "sign" });
+    expect(FakeBrowserWindow.created[0]!.webContents.sent.at(-1)!.payload).toEqual({
+      type: "navigate",
+      view: "unlock",
+      pinId: "sign",
+      app: "pkcs15",
+    });
     expect(running.trayState()).toBe("blocked");
   });
 
@@ -290,5 +296,139 @@ describe("notifications and instances", () => {
     app.emit("second-instance");
     await new Promise((r) => setTimeout(r, 0));
     expect(FakeBrowserWindow.created[0]!.visible).toBe(true);
+  });
+});
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+const pushes = (win: FakeBrowserWindow) => win.webContents.sent.filter((s) => s.channel === CHANNELS.statusPush).map((s) => s.payload);
+
+describe("one status read per card event (issue 11)", () => {
+  it("reads once per insertion and pushes the result to the tray and the window; no read for no card", async () => {
+    const { running, tray } = await start(readers);
+    await running.windows.show();
+    const win = FakeBrowserWindow.created[0]!;
+    const reads = vi.spyOn(running.service, "status");
+    const card = new Pkcs15Card();
+    card.pins.get(0x81)!.triesLeft = 1;
+
+    readers.insert(card);
+    await settle();
+    expect(reads).toHaveBeenCalledTimes(1);
+    // The card saw one cold status read: its APDUs are those of a single read.
+    const oneRead = card.apduCount;
+    expect(running.trayState()).toBe("low");
+    expect(tray.image).toBe("/assets/tray/low-light.png");
+    expect(pushes(win).at(-1)).toMatchObject({ ok: true, value: { card: { profile: "pkcs15" }, app: "pkcs15" } });
+
+    readers.remove();
+    await settle();
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(pushes(win).at(-1)).toEqual({ ok: false, error: { code: "NO_CARD", support: expect.any(String) } });
+    expect(running.trayState()).toBe("no-card");
+
+    const again = new Pkcs15Card();
+    readers.insert(again);
+    await settle();
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(again.apduCount).toBe(oneRead);
+  });
+
+  it("answers the window's latest-status call without reading the card", async () => {
+    readers.insert(new Pkcs15Card());
+    const { running, ipc } = await start(readers);
+    await running.windows.show();
+    const win = FakeBrowserWindow.created[0]!;
+    const reads = vi.spyOn(running.service, "status");
+    const latest = (await ipc.get(CHANNELS.latestStatus)!(ipcEvent(win))) as { ok: boolean };
+    expect(latest).toMatchObject({ ok: true, value: { reader: "R" } });
+    expect(reads).not.toHaveBeenCalled();
+    // A foreign sender gets nothing.
+    expect(await ipc.get(CHANNELS.latestStatus)!(ipcEvent(undefined))).toMatchObject({ error: { code: "REQUEST_REJECTED" } });
+    // Refresh (the person asked) reads once, and the window gets the result pushed too.
+    await ipc.get(CHANNELS.status)!(ipcEvent(win));
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(pushes(win)).toHaveLength(1);
+  });
+
+  it("takes the status a change returns: no read after it, and the tray and window follow", async () => {
+    const card = new Pkcs15Card();
+    readers.insert(card);
+    const { running, ipc } = await start(readers);
+    await running.windows.show();
+    const win = FakeBrowserWindow.created[0]!;
+    const reads = vi.spyOn(running.service, "status");
+    const r = (await ipc.get(CHANNELS.changePin)!(ipcEvent(win), { pinId: "auth", current: "999999", next: "246810", app: "pkcs15" })) as {
+      ok: boolean;
+    };
+    expect(r).toMatchObject({ ok: false, error: { code: "PIN_WRONG", triesLeft: 2 } });
+    expect(reads).not.toHaveBeenCalled();
+    expect(card.pins.get(0x81)!.triesLeft).toBe(2);
+    expect(pushes(win).at(-1)).toMatchObject({ ok: true });
+    const pushed = pushes(win).at(-1) as { value: { codes: { id: string; triesLeft: number }[] } };
+    expect(pushed.value.codes.find((c) => c.id === "auth")!.triesLeft).toBe(2);
+    expect(running.trayState()).toBe("ready");
+  });
+});
+
+describe("several applications", () => {
+  it("the tray considers every application: a blocked OpenPGP PIN next to a healthy PIV PIN is blocked", async () => {
+    const key = new SecurityKeyCard();
+    key.openpgp.pw1.triesLeft = 0;
+    readers.insert(key);
+    const { running, tray } = await start(readers, { locale: "en-GB" });
+    expect(running.trayState()).toBe("blocked");
+    expect(tray.image).toBe("/assets/tray/blocked-light.png");
+    // The PIV PIN still works; the OpenPGP PIN can be unblocked with the admin PIN.
+    expect(tray.item("change").enabled).toBe(true);
+    expect(tray.item("unlock").enabled).toBe(true);
+    // A PIV PUK and an OpenPGP admin PIN: the menu does not promise a PUK for both.
+    expect(tray.item("unlock").label).toBe("Unlock PIN…");
+  });
+
+  it("notifies about a blocked OpenPGP PIN without the word PUK, and opens its unlock wizard", async () => {
+    const { running } = await start(readers);
+    const key = new SecurityKeyCard();
+    key.openpgp.pw1.triesLeft = 0;
+    readers.insert(key);
+    await settle();
+    expect(FakeNotification.shown).toHaveLength(1);
+    const note = FakeNotification.shown[0]!;
+    expect(note.options.body).not.toMatch(/PUK/);
+    note.emit("click");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(FakeBrowserWindow.created[0]!.webContents.sent.at(-1)!.payload).toEqual({
+      type: "navigate",
+      view: "unlock",
+      pinId: "user",
+      app: "openpgp",
+    });
+    expect(running.trayState()).toBe("blocked");
+  });
+
+  it("passes app and using to the card service, and checks them by schema", async () => {
+    const key = new SecurityKeyCard({ openpgp: { resetCode: "87654321" } });
+    key.openpgp.pw1.triesLeft = 0;
+    readers.insert(key);
+    const { running, ipc } = await start(readers);
+    await running.windows.show();
+    const win = FakeBrowserWindow.created[0]!;
+    const before = key.apduCount;
+    for (const bad of [
+      { pinId: "user", puk: "87654321", next: "246810", app: "gpg" },
+      { pinId: "user", puk: "87654321", next: "246810", using: "../x" },
+    ])
+      expect(await ipc.get(CHANNELS.unblockPin)!(ipcEvent(win), bad)).toMatchObject({ ok: false, error: { code: "REQUEST_REJECTED" } });
+    expect(key.apduCount).toBe(before);
+    const r = await ipc.get(CHANNELS.unblockPin)!(ipcEvent(win), {
+      pinId: "user",
+      puk: "87654321",
+      next: "246810",
+      app: "openpgp",
+      using: "reset",
+    });
+    expect(r).toMatchObject({ ok: true, value: { app: "openpgp" } });
+    expect(key.openpgp.holds("user", "246810")).toBe(true);
+    // The admin PIN was not used: its counter is untouched.
+    expect(key.openpgp.pw3.triesLeft).toBe(3);
   });
 });

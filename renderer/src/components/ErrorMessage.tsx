@@ -16,6 +16,8 @@ export function ErrorMessage({ error, noPuk = false }: { error: ApiError; noPuk?
       <p>
         {t(error.code === "PIN_BLOCKED" && noPuk ? "errors.PIN_BLOCKED_noPuk" : `errors.${error.code}`, {
           triesLeft: error.triesLeft ?? "?",
+          // A code this build has no sentence for (a newer main process): the general one, never the key.
+          defaultValue: t("errors.CARD_ERROR"),
         })}{" "}
         <span className="support-code">({t("errors.code", { support: error.support })})</span>
       </p>

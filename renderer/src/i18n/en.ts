@@ -123,6 +123,8 @@ export const en: Shape<typeof sv> = {
     CARD_KDF_UNSUPPORTED:
       "The card protects its codes with a method (KDF) Pinwarden does not support. No code was sent to the card. Contact IT support.",
     CARD_CODE_FORMAT: "The card did not accept the code's format (length or encoding). Contact IT support and give the error code.",
+    CARD_PATH_NOT_FOUND:
+      "The card could not find the folder that holds the code. No code was sent to the card. Contact IT support and give the error code.",
     REQUEST_REJECTED: "The request was refused. Restart Pinwarden and try again.",
     code: "Error code {{support}}",
     helpdesk: "IT support: {{phones}}",

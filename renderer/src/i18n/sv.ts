@@ -125,6 +125,8 @@ export const sv = {
     CARD_KDF_UNSUPPORTED:
       "Kortet skyddar sina koder med en metod (KDF) som Pinwarden inte kan. Ingen kod skickades till kortet. Kontakta IT-supporten.",
     CARD_CODE_FORMAT: "Kortet godtog inte kodens format (längd eller kodning). Kontakta IT-supporten och uppge felkoden.",
+    CARD_PATH_NOT_FOUND:
+      "Kortet hittade inte mappen där koden finns. Ingen kod skickades till kortet. Kontakta IT-supporten och uppge felkoden.",
     REQUEST_REJECTED: "Begäran avvisades. Starta om Pinwarden och försök igen.",
     code: "Felkod {{support}}",
     helpdesk: "IT-supporten: {{phones}}",
