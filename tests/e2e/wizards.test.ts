@@ -7,6 +7,8 @@ import { spawn } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
+import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
+import { SecurityKeyCard } from "../renderer/security-key-card.js";
 import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
 import { cardPresent, pcscBackend, PORTS, READER_1, waitFor } from "../integration/pcsc-rig.js";
 import { axeViolations, launchBrowser, shot, startPreview, type Preview } from "./browser.js";
@@ -17,7 +19,7 @@ let page: Page;
 let card: Pkcs15Card;
 let inserted: InsertedCard | undefined;
 
-async function insert(c: Pkcs15Card) {
+async function insert(c: VirtualCard) {
   const backend = await pcscBackend();
   inserted = await insertIntoVpcd(c, { port: PORTS[READER_1]! });
   await waitFor("card in reader 1", () => cardPresent(backend, READER_1));
@@ -193,5 +195,37 @@ describe("card removed", () => {
     await page.getByText("Kortet är tillbaka. Du kan börja om.").waitFor();
     await page.getByRole("button", { name: "Börja om" }).click();
     await page.getByText("Steg 1 av 4").waitFor();
+  });
+});
+
+describe("a security key: PIV and OpenPGP on one card", () => {
+  it("shows each application under its own heading, and unblocks the OpenPGP PIN with the code the person has", async () => {
+    await remove();
+    const key = new SecurityKeyCard({ openpgp: { resetCode: "87654321" } });
+    key.openpgp.pw1.triesLeft = 0;
+    await insert(key);
+    await page.goto(`${preview.url}&lang=sv`);
+    await page.getByRole("heading", { name: "OpenPGP" }).waitFor();
+    expect(await page.getByRole("heading", { name: "PIV" }).isVisible()).toBe(true);
+    await step("sv-status-security-key");
+    await page.getByRole("button", { name: "Lås upp PIN-koden" }).click();
+    await page.getByRole("group", { name: "Vilken kod har du?" }).waitFor();
+    await page.getByRole("radio", { name: /Återställningskod/ }).check();
+    await step("sv-unlock-openpgp-1-choose");
+    await page.getByRole("button", { name: "Nästa" }).click();
+    await page.getByLabel("Återställningskod").fill("87654321");
+    expect(await page.locator(".wizard").textContent()).not.toMatch(/PUK/);
+    await step("sv-unlock-openpgp-2-reset-code");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("246810");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("246810");
+    await page.keyboard.press("Enter");
+    await page.getByText("är upplåst").waitFor();
+    await step("sv-unlock-openpgp-4-done");
+    expect(key.openpgp.holds("user", "246810")).toBe(true);
+    expect(key.openpgp.pw3.triesLeft).toBe(3);
+    await remove();
+    await insert(card);
   });
 });

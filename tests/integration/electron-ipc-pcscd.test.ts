@@ -3,7 +3,7 @@
  * virtual card. Only `electron` is mocked (its binary cannot run here): ipcMain is a fake
  * that records handlers, and the call comes from a fake sender frame showing our page.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { startApp, type RunningApp } from "../../electron/app.js";
 import { PcscReaders } from "../../native-bridge/pcsc/pcsc-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
@@ -51,9 +51,20 @@ describe("tray app on pcscd, electron mocked", () => {
     expect(card.codeOf(0x81)).toBe("246810");
     expect(JSON.stringify([wrong, r])).not.toMatch(/999999|123456|246810/);
 
+    // One read per card event on the real pcscd too: the tray and the window share it.
+    const reads = vi.spyOn(app.service, "status");
     await rig.remove();
-    await app.refresh();
+    await new Promise((r) => setTimeout(r, 300));
     expect(app.trayState()).toBe("no-card");
+    expect(reads).not.toHaveBeenCalled();
+    const pushes = () => win.webContents.sent.filter((m) => m.channel === CHANNELS.statusPush).map((m) => m.payload);
+    expect(pushes().at(-1)).toMatchObject({ ok: false, error: { code: "NO_CARD" } });
+    await rig.insert(card);
+    for (let i = 0; i < 50 && app.trayState() !== "ready"; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(app.trayState()).toBe("ready");
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(pushes().at(-1)).toMatchObject({ ok: true, value: { app: "pkcs15" } });
     app.quit();
   });
 });

@@ -72,4 +72,41 @@ describe("preview bridge", () => {
     expect(JSON.parse(r.body)).toMatchObject({ ok: true });
     expect(r.body).not.toMatch(/123456|246810/);
   });
+
+  it("pushes the status it read over the event stream, at once on connect: the page reads nothing for an event", async () => {
+    const first = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: base.hostname, port: base.port, path: `/api/events?token=${token}` }, (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => {
+          body += d;
+          const at = body.indexOf("event: status\n");
+          const end = body.indexOf("\n\n", at);
+          if (at >= 0 && end > at) {
+            req.destroy();
+            resolve(body.slice(at, end));
+          }
+        });
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    const data = JSON.parse(first.split("\ndata: ")[1]!) as { ok: boolean; value: { app: string; applications: { app: string }[] } };
+    expect(data).toMatchObject({ ok: true, value: { app: "pkcs15" } });
+    expect(data.value.applications.map((a) => a.app)).toEqual(["pkcs15"]);
+  });
+
+  it("takes app and using on a request, and refuses an unknown application", async () => {
+    const bad = await call("/api/change-pin", {
+      method: "POST",
+      headers: { "x-pinwarden-token": token, "content-type": "application/json" },
+      body: JSON.stringify({ pinId: "sign", current: "654321", next: "135790", app: "gpg" }),
+    });
+    expect(JSON.parse(bad.body)).toEqual({ ok: false, error: { code: "REQUEST_REJECTED", support: "PW-499" } });
+    const ok = await call("/api/change-pin", {
+      method: "POST",
+      headers: { "x-pinwarden-token": token, "content-type": "application/json" },
+      body: JSON.stringify({ pinId: "sign", current: "654321", next: "135790", app: "pkcs15" }),
+    });
+    expect(JSON.parse(ok.body)).toMatchObject({ ok: true, value: { app: "pkcs15" } });
+  });
 });
