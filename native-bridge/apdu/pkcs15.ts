@@ -22,13 +22,17 @@ export const PinFlag = {
 /** KeyUsageFlags bit numbers; nonRepudiation marks the signing key. */
 export const KeyUsage = { sign: 2, decrypt: 1, nonRepudiation: 9 } as const;
 
-/** PinType ENUMERATED values. */
-export const PinType = { bcd: 0, asciiNumeric: 1, utf8: 2 } as const;
+/** PinType ENUMERATED values (ISO 7816-15; OpenSC pkcs15.h SC_PKCS15_PIN_TYPE_*). */
+export const PinType = { bcd: 0, asciiNumeric: 1, utf8: 2, halfNibbleBcd: 3, iso9564_1: 4 } as const;
 
 export interface PinObject {
   label: string;
-  /** This object's own id (CommonAuthenticationObjectAttributes.authId). */
-  authId: Buffer;
+  /**
+   * This object's own id (CommonAuthenticationObjectAttributes.authId). OPTIONAL in
+   * ISO 7816-15: an object without one is still a PIN, it just cannot be named as an
+   * unblocker (OpenSC pkcs15-pin.c decodes it as optional).
+   */
+  authId?: Buffer | undefined;
   /** The auth object that unblocks this one (CommonObjectAttributes.authId), if any. */
   unblockedBy?: Buffer;
   flags: {
@@ -103,7 +107,7 @@ export function parseAodf(data: Uint8Array): PinObject[] {
     if (obj.tag !== DER.SEQUENCE) continue; // biometric / authKey objects are tagged; PIN is untagged
     const [common, classAttrs, ...rest] = children(obj);
     const { label, authId: unblockedBy } = commonAttributes(expectTag(common, DER.SEQUENCE, "common"));
-    const authId = expectTag(children(expectTag(classAttrs, DER.SEQUENCE, "auth attrs"))[0], DER.OCTET_STRING, "authId").value;
+    const authId = children(expectTag(classAttrs, DER.SEQUENCE, "auth attrs")).find((t) => t.tag === DER.OCTET_STRING)?.value;
     const typeAttrs = rest.find((t) => t.tag === 0xa1);
     if (!typeAttrs) throw new ParseError("PIN object without typeAttributes");
     const attrs = children(expectTag(children(typeAttrs)[0], DER.SEQUENCE, "PinAttributes"));
@@ -124,7 +128,6 @@ export function parseAodf(data: Uint8Array): PinObject[] {
     if (minLength > storedLength && storedLength > 0) throw new ParseError("minLength above storedLength");
     const pin: PinObject = {
       label,
-      authId,
       flags: {
         local: bitSet(flagBits, PinFlag.local),
         changeDisabled: bitSet(flagBits, PinFlag.changeDisabled),
@@ -139,6 +142,7 @@ export function parseAodf(data: Uint8Array): PinObject[] {
       storedLength,
       reference,
     };
+    if (authId) pin.authId = authId;
     if (unblockedBy) pin.unblockedBy = unblockedBy;
     if (maxLength !== undefined) pin.maxLength = maxLength;
     if (padChar !== undefined) pin.padChar = padChar;
@@ -181,6 +185,57 @@ export function parseTokenInfo(data: Uint8Array): TokenInfo {
   return info;
 }
 
+/** One application template of EF.DIR (ISO 7816-4 §8.2.1.1: tag 61 {4F AID, 50 label, 51 path}). */
+export interface DirApp {
+  aid?: Buffer;
+  label?: string;
+  path?: Buffer;
+}
+
+/** EF.DIR (2F00) read as a transparent EF: every application template, in order. */
+export function parseDir(data: Uint8Array): DirApp[] {
+  const apps: DirApp[] = [];
+  for (const t of parseTlvs(data)) {
+    if (t.tag !== 0x61) continue;
+    const app: DirApp = {};
+    for (const c of children(t)) {
+      if (c.tag === 0x4f) app.aid = c.value;
+      else if (c.tag === 0x50) app.label = c.value.toString("utf8");
+      else if (c.tag === 0x51) app.path = c.value;
+    }
+    apps.push(app);
+  }
+  return apps;
+}
+
+/**
+ * The size of a transparent EF from a SELECT answer (FCP template 62, or an FCI 6F that
+ * carries it): tag 80 (data bytes) or else 81 (ISO 7816-4 §5.3.3). undefined = not said.
+ */
+export function fcpFileSize(data: Uint8Array): number | undefined {
+  try {
+    const top = parseTlvs(data)[0];
+    if (!top || (top.tag !== 0x62 && top.tag !== 0x6f)) return undefined;
+    const inner = children(top);
+    const size = inner.find((t) => t.tag === 0x80) ?? inner.find((t) => t.tag === 0x81);
+    return size && size.value.length > 0 && size.value.length <= 4 ? derUint(size.value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function encodeDir(apps: DirApp[]): Buffer {
+  return Buffer.concat(
+    apps.map((a) => {
+      const parts: Buffer[] = [];
+      if (a.aid) parts.push(tlv(0x4f, a.aid));
+      if (a.label) parts.push(tlv(0x50, Buffer.from(a.label, "utf8")));
+      if (a.path) parts.push(tlv(0x51, a.path));
+      return tlv(0x61, ...parts);
+    }),
+  );
+}
+
 // --- encoders (virtual card, tests) ------------------------------------------
 
 const path = (p: Buffer) => tlv(DER.SEQUENCE, tlv(DER.OCTET_STRING, p));
@@ -208,7 +263,7 @@ export function encodePinObject(p: PinObject): Buffer {
   return tlv(
     DER.SEQUENCE,
     tlv(DER.SEQUENCE, ...common),
-    tlv(DER.SEQUENCE, tlv(DER.OCTET_STRING, p.authId)),
+    tlv(DER.SEQUENCE, ...(p.authId ? [tlv(DER.OCTET_STRING, p.authId)] : [])),
     tlv(0xa1, tlv(DER.SEQUENCE, ...attrs)),
   );
 }

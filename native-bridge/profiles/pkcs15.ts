@@ -1,68 +1,263 @@
 /**
- * PKCS#15 eID cards in the Net iD / SITHS style. Nothing about one card is hard-coded:
+ * PKCS#15 eID cards in the Net iD / SITHS style, and PKCS#15 cards as OpenSC's
+ * pkcs15-init lays them out. Nothing about one card is hard-coded: the application is
+ * found as OpenSC's sc_pkcs15_bind finds it (standard AID, then EF.DIR, then 3F00/5015),
  * the PINs come from EF.AODF, the signing PIN is the one protecting the PrKDF key with
  * nonRepudiation usage, and the serial comes from EF.TokenInfo.
+ *
+ * How a code goes on the wire follows OpenSC (src/libopensc/pkcs15-pin.c and sec.c
+ * sc_build_pin), so a code Pinwarden sets is a code OpenSC-based middleware can type:
+ * - padding only when the AODF sets needsPadding, to storedLength, with the AODF's
+ *   padChar or 0x00 where it names none (pkcs15-pin.c zero-fills the object before
+ *   decoding it). needsPadding unset but storedLength given: no padding, as sc_build_pin
+ *   pads only when SC_PIN_CMD_NEED_PADDING is set;
+ * - bcd: two digits a byte, an odd last digit completed with the padChar's low nibble,
+ *   padded to storedLength/2 bytes (sec.c `pad_length >>= 1`);
+ * - ascii-numeric, utf8 and half-nibble-bcd: the typed bytes (pkcs15-pin.c maps every type
+ *   but bcd to its ASCII encoding); iso9564-1: an ISO 9564-1 format 2 block (sec.c's GLP
+ *   encoding, used by OpenSC's STARCOS driver, where this type is found);
+ * - the PIN object's path is SELECTed before VERIFY / CHANGE / RESET RETRY COUNTER and
+ *   nothing is sent when that SELECT fails (pkcs15-pin.c `goto out`);
+ * - P2 is the AODF's reference, with bit 8 added only where the card's row in
+ *   card-knowledge.ts says the card OS wants it (card-cardos.c pin_cmd).
  */
+import { INS, readBinary, selectAid, type CommandApdu, changeReferenceData, resetRetryCounter, verifyEmpty } from "../apdu/command.js";
 import {
-  INS,
-  readBinary,
-  selectAid,
-  selectFile,
-  type CommandApdu,
-  changeReferenceData,
-  resetRetryCounter,
-  verifyEmpty,
-} from "../apdu/command.js";
-import { PinType, PKCS15_AID, parseAodf, parseOdf, parsePrkdf, parseTokenInfo, type PinObject } from "../apdu/pkcs15.js";
+  fcpFileSize,
+  PinType,
+  PKCS15_AID,
+  parseAodf,
+  parseDir,
+  parseOdf,
+  parsePrkdf,
+  parseTokenInfo,
+  type OdfEntry,
+  type PinObject,
+} from "../apdu/pkcs15.js";
+import { swHex } from "../apdu/status.js";
 import { ParseError } from "../apdu/tlv.js";
 import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../service/errors.js";
 import type { Secret } from "../service/secret.js";
 import type { CardKnowledge } from "./card-knowledge.js";
-import { failWith, padCode, triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
+import { failWith, triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
-const TOKEN_INFO = 0x5032;
-const ODF = 0x5031;
+const MF = Buffer.from([0x3f, 0x00]);
+const EF_DIR = Buffer.from([0x2f, 0x00]);
+/** OpenSC's fallback when neither the AID nor EF.DIR leads to the application (pkcs15.c). */
+const DEFAULT_APP_PATH = Buffer.from("3F005015", "hex");
+const ODF = Buffer.from([0x50, 0x31]);
+const TOKEN_INFO = Buffer.from([0x50, 0x32]);
 const MAX_FILE = 16 * 1024;
 
-interface Pkcs15Code extends CodeInfo {
+/** Where the PKCS#15 application is: its AID where it can be selected by name, its path. */
+export interface Pkcs15App {
+  /** Selectable AID (SELECT by name answered 9000 at detection). */
+  aid?: Buffer;
+  /** Absolute path of the application DF (from EF.DIR or the 3F00/5015 fallback). */
+  path?: Buffer;
+}
+
+export interface Pkcs15Code extends CodeInfo {
+  /** The pinReference as the AODF stores it; null for a PUK the AODF does not describe. */
+  storedReference: number | null;
   pinType: number;
   storedLength: number;
+  /** The AODF's padChar, or 0x00 where it names none (OpenSC). */
   padChar: number;
   needsPadding: boolean;
+  /** The AODF's initialized flag: a PIN not initialized has no value to change. */
+  initialized: boolean;
+  /** The DF to SELECT before a PIN command: absolute, or relative to the application. */
   path?: Buffer;
+  /**
+   * A PUK with no AODF entry (OpenSC pkcs15-pin.c: "Unable to get puk object, using pin
+   * object instead"): encoded like the PIN, its own reference and counter unknown.
+   */
+  described: boolean;
 }
 
 export interface Pkcs15Layout extends CardLayout {
   family: "pkcs15";
   codes: Pkcs15Code[];
+  app: Pkcs15App;
 }
 
-/** SELECT by path: absolute from the MF (P1 08) or a file id in the current DF. */
-function selectEf(path: Buffer): CommandApdu {
-  if (path.length >= 2 && path[0] === 0x3f && path[1] === 0x00) {
-    return path.length === 2 ? selectFile(0x3f00) : { cla: 0, ins: INS.SELECT, p1: 0x08, p2: 0x0c, data: path.subarray(2) };
+// --- paths and the DF the card has selected ----------------------------------
+
+const startsWithMf = (p: Buffer) => p.length >= 2 && p[0] === 0x3f && p[1] === 0x00;
+
+/** A path from the card's description, as an absolute path where that can be known. */
+function absolute(app: Pkcs15App, path: Buffer): Buffer | undefined {
+  if (startsWithMf(path)) return path;
+  return app.path ? Buffer.concat([app.path, path]) : undefined;
+}
+
+/** A stable name for a DF, "app" for the application's own. */
+function dfKey(app: Pkcs15App, path: Buffer | undefined): string {
+  if (!path || path.length === 0) return "app";
+  const abs = absolute(app, path);
+  if (abs) return app.path && abs.equals(app.path) ? "app" : `abs:${abs.toString("hex")}`;
+  return `rel:${path.toString("hex")}`;
+}
+
+/**
+ * The DF each channel has selected, as far as this profile knows: valid only while no
+ * other APDU went over the channel (another profile's SELECT makes it unknown). It saves
+ * the SELECT of the same DF before every code of a status read.
+ */
+const selected = new WeakMap<ApduChannel, { key: string; count: number }>();
+
+function isSelected(channel: ApduChannel, key: string): boolean {
+  const s = selected.get(channel);
+  return !!s && s.key === key && s.count === channel.count;
+}
+
+function markSelected(channel: ApduChannel, key: string | undefined): void {
+  if (key === undefined) selected.delete(channel);
+  else selected.set(channel, { key, count: channel.count });
+}
+
+/** Sends a command that does not change the selected DF, keeping what is known about it. */
+async function sendKeeping(channel: ApduChannel, cmd: CommandApdu) {
+  const before = selected.get(channel);
+  const valid = before && before.count === channel.count;
+  const r = await channel.send(cmd);
+  if (valid) before.count = channel.count;
+  return r;
+}
+
+/**
+ * SELECT by path (ISO 7816-4 §11.2.2): 3F00 alone by its id; an absolute path from the MF
+ * with P1 08 (without 3F00); a relative one from the current DF with P1 09, a lone file
+ * id with P1 00. `fcp`: ask for the FCP template (P2 04), as OpenSC does for the EFs it
+ * reads, to learn their size.
+ */
+function selectPathCmd(path: Buffer, fcp: boolean): CommandApdu {
+  const p2 = fcp ? 0x04 : 0x0c;
+  const le = fcp ? 256 : undefined;
+  if (startsWithMf(path)) {
+    if (path.length === 2) return { cla: 0, ins: INS.SELECT, p1: 0x00, p2, data: MF, le };
+    return { cla: 0, ins: INS.SELECT, p1: 0x08, p2, data: path.subarray(2), le };
   }
-  if (path.length === 2) return selectFile(path.readUInt16BE(0));
-  return { cla: 0, ins: INS.SELECT, p1: 0x09, p2: 0x0c, data: path };
+  return { cla: 0, ins: INS.SELECT, p1: path.length === 2 ? 0x00 : 0x09, p2, data: path, le };
 }
 
-async function readFile(channel: ApduChannel, select: CommandApdu): Promise<Buffer | null> {
-  const sel = await channel.send(select);
-  if (sel.status.kind !== "ok") return null;
+async function selectApp(channel: ApduChannel, app: Pkcs15App): Promise<boolean> {
+  const r = await channel.send(app.aid ? selectAid(app.aid) : selectPathCmd(app.path ?? DEFAULT_APP_PATH, false));
+  const ok = r.status.kind === "ok";
+  markSelected(channel, ok ? "app" : undefined);
+  return ok;
+}
+
+/** Makes the DF at `path` (the application's where absent) the current one. */
+async function ensureDf(channel: ApduChannel, app: Pkcs15App, path: Buffer | undefined): Promise<{ ok: boolean; sw?: number }> {
+  const key = dfKey(app, path);
+  if (isSelected(channel, key)) return { ok: true };
+  if (key === "app") return { ok: await selectApp(channel, app) };
+  const abs = path && absolute(app, path);
+  if (!abs) {
+    // Relative to an application known only by its AID: from the application DF.
+    if (!isSelected(channel, "app") && !(await selectApp(channel, app))) return { ok: false };
+  }
+  const r = await channel.send(selectPathCmd(abs ?? path!, false));
+  const ok = r.status.kind === "ok";
+  markSelected(channel, ok ? key : undefined);
+  return { ok, sw: r.sw };
+}
+
+/**
+ * Reads a transparent EF: SELECT (FCP) then READ BINARY, sized from the FCP where it
+ * says the size, else in 256-byte reads until a short one. null when it cannot be selected.
+ * A relative path is taken from the application DF. `fromCurrentDf`: try the file id in
+ * the DF the card has selected first (after reading the AODF and PrKDF by absolute path
+ * that is, on every card seen, the application), and select the application only if
+ * that fails; a DF holding the application's EF then counts as the application.
+ */
+async function readEf(channel: ApduChannel, app: Pkcs15App, path: Buffer, fromCurrentDf = false): Promise<Buffer | null> {
+  const abs = absolute(app, path);
+  let sel: Awaited<ReturnType<ApduChannel["send"]>> | undefined;
+  if (!abs && fromCurrentDf && path.length === 2 && !isSelected(channel, "app")) {
+    sel = await channel.send(selectPathCmd(path, true));
+    if (sel.status.kind !== "ok") sel = undefined;
+  }
+  if (!sel) {
+    if (!abs && !isSelected(channel, "app") && !(await selectApp(channel, app))) return null;
+    sel = await channel.send(selectPathCmd(abs ?? path, true));
+  }
+  if (sel.status.kind !== "ok") {
+    markSelected(channel, undefined);
+    return null;
+  }
+  // The current DF is now the EF's parent.
+  const parent = (abs ?? path).subarray(0, -2);
+  markSelected(channel, abs ? dfKey(app, parent) : dfKey(app, parent.length ? parent : undefined));
+  const size = fcpFileSize(sel.data);
+  const limit = size === undefined || size === 0 ? MAX_FILE : Math.min(size, MAX_FILE);
   const parts: Buffer[] = [];
   let offset = 0;
-  while (offset < MAX_FILE) {
-    const r = await channel.send(readBinary(offset, 256));
+  while (offset < limit) {
+    const le = size ? Math.min(256, limit - offset) : 256;
+    const r = await sendKeeping(channel, readBinary(offset, le));
     // 6282: end of file reached before Le bytes; the data read so far is valid.
     const endOfFile = r.sw === 0x6282;
     if ((r.status.kind !== "ok" && !endOfFile) || r.data.length === 0) break;
     parts.push(r.data);
     offset += r.data.length;
-    if (endOfFile || r.data.length < 256) break;
+    if (endOfFile || (!size && r.data.length < 256)) break;
   }
   return Buffer.concat(parts);
 }
+
+// --- finding the application --------------------------------------------------
+
+const isPkcs15Aid = (aid: Buffer | undefined) => !!aid && aid.subarray(0, PKCS15_AID.length).equals(PKCS15_AID);
+
+/**
+ * The application, selected, and its ODF; null where the card has none. The order is
+ * OpenSC's (pkcs15.c sc_pkcs15_bind, dir.c): the standard AID; then every PKCS#15
+ * application EF.DIR lists, by its AID where that can be selected by name (a vendor
+ * applet's AID) and else by its path (pkcs15-init cards list an AID that cannot be
+ * selected); then 3F00/5015. A card that has no MF stops after the AID (one more APDU).
+ */
+async function findApplication(channel: ApduChannel): Promise<{ app: Pkcs15App; odf: Buffer } | null> {
+  const tryApp = async (app: Pkcs15App): Promise<{ app: Pkcs15App; odf: Buffer } | null> => {
+    if (!(await selectApp(channel, app))) return null;
+    const odf = await readEf(channel, app, ODF);
+    return odf && odf.length > 0 ? { app, odf } : null;
+  };
+  const byAid = await tryApp({ aid: PKCS15_AID });
+  if (byAid) return byAid;
+
+  const mf = await channel.send(selectPathCmd(MF, false));
+  markSelected(channel, undefined);
+  if (mf.status.kind !== "ok") return null;
+  const dir = await readEf(channel, {}, Buffer.concat([MF, EF_DIR]));
+  let entries: ReturnType<typeof parseDir> = [];
+  try {
+    entries = dir ? parseDir(dir) : [];
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+  }
+  const listed = entries.filter((e) => isPkcs15Aid(e.aid));
+  const tried = new Set<string>();
+  for (const entry of listed.length ? listed : entries.filter((e) => e.path)) {
+    const path = entry.path && (startsWithMf(entry.path) ? entry.path : Buffer.concat([MF, entry.path]));
+    if (entry.aid && !entry.aid.equals(PKCS15_AID)) {
+      const found = await tryApp(path ? { aid: entry.aid, path } : { aid: entry.aid });
+      if (found) return found;
+    }
+    if (path && !tried.has(path.toString("hex"))) {
+      tried.add(path.toString("hex"));
+      const found = await tryApp({ path });
+      if (found) return found;
+    }
+  }
+  if (tried.has(DEFAULT_APP_PATH.toString("hex"))) return null;
+  return tryApp({ path: DEFAULT_APP_PATH });
+}
+
+// --- the layout ---------------------------------------------------------------
 
 function slug(label: string, taken: Set<string>): string {
   const base =
@@ -77,6 +272,26 @@ function slug(label: string, taken: Set<string>): string {
   return id;
 }
 
+const DIGIT_TYPES: number[] = [PinType.bcd, PinType.halfNibbleBcd, PinType.iso9564_1];
+const NUMERIC_TYPES: number[] = [PinType.bcd, PinType.asciiNumeric, PinType.halfNibbleBcd, PinType.iso9564_1];
+
+/** The most characters the card can take, as OpenSC derives it (pkcs15-pin.c) and as padding fits. */
+function maxLengthOf(p: PinObject): number {
+  const bcd = p.pinType === PinType.bcd;
+  const stored = bcd ? 2 * p.storedLength : p.storedLength;
+  let max = p.maxLength ?? (p.storedLength ? stored : 8);
+  // Padded to storedLength (BCD: storedLength/2 bytes): a longer code cannot be sent.
+  if (p.flags.needsPadding && p.storedLength) max = Math.min(max, bcd ? 2 * Math.floor(p.storedLength / 2) : p.storedLength);
+  // ISO 9564-1 format 2 carries 4 to 12 digits.
+  if (p.pinType === PinType.iso9564_1) max = Math.min(max, 12);
+  return max;
+}
+
+/** P2 for a stored reference: bit 8 added only where the card OS is known to want it. */
+export function wireReference(stored: number, knowledge: CardKnowledge | undefined): number {
+  return knowledge?.localReference === "setBit8" ? (stored | 0x80) & 0xff : stored;
+}
+
 /** Gives each AODF PIN its id: auth, sign, puk, then ids derived from labels. */
 export function layoutFromObjects(
   pins: PinObject[],
@@ -84,6 +299,7 @@ export function layoutFromObjects(
   serial?: string,
   label?: string,
   knowledge?: CardKnowledge,
+  app: Pkcs15App = { aid: PKCS15_AID },
 ): Pkcs15Layout {
   const ids = new Map<PinObject, string>();
   const taken = new Set<string>();
@@ -94,7 +310,7 @@ export function layoutFromObjects(
     }
   };
   const userPins = pins.filter((p) => !p.flags.unblockingPin && !p.flags.soPin);
-  claim(signAuthId ? userPins.find((p) => p.authId.equals(signAuthId)) : undefined, "sign");
+  claim(signAuthId ? userPins.find((p) => p.authId?.equals(signAuthId)) : undefined, "sign");
   claim(
     userPins.find((p) => !ids.has(p)),
     "auth",
@@ -106,119 +322,193 @@ export function layoutFromObjects(
   for (const p of pins) if (!ids.has(p)) claim(p, slug(p.label, taken));
 
   const idOfAuth = (authId: Buffer | undefined) => {
-    const owner = authId && pins.find((p) => p.authId.equals(authId));
+    // An object without an authId cannot be named as anybody's unblocker.
+    const owner = authId && pins.find((p) => p.authId?.equals(authId));
     return owner ? ids.get(owner) : undefined;
   };
+  // No unblocking PIN in the AODF at all: OpenSC still sends RESET RETRY COUNTER, with
+  // the PUK encoded as the PIN (pkcs15-pin.c sc_pkcs15_unblock_pin); so do we.
+  const pukDescribed = pins.some((p) => p.flags.unblockingPin);
+  const synthetic = !pukDescribed && !taken.has("puk") ? "puk" : undefined;
+  let syntheticFrom: PinObject | undefined;
+
   const codes = pins.map((p): Pkcs15Code => {
     const kind = p.flags.unblockingPin ? "puk" : p.flags.soPin ? "admin" : "pin";
-    const unblockedBy = p.unblockedBy && !p.unblockedBy.equals(p.authId) ? idOfAuth(p.unblockedBy) : undefined;
+    let unblockedBy = p.unblockedBy && !(p.authId && p.unblockedBy.equals(p.authId)) ? idOfAuth(p.unblockedBy) : undefined;
+    if (!unblockedBy && synthetic && kind === "pin" && !p.flags.unblockDisabled) {
+      unblockedBy = synthetic;
+      syntheticFrom ??= p;
+    }
+    const initialized = p.flags.initialized;
     const code: Pkcs15Code = {
       id: ids.get(p)!,
       label: p.label,
       kind,
-      reference: p.reference,
+      reference: wireReference(p.reference, knowledge),
+      storedReference: p.reference,
       minLength: p.minLength,
-      maxLength: p.maxLength ?? p.storedLength,
-      numeric: p.pinType === PinType.bcd || p.pinType === PinType.asciiNumeric,
-      charset: p.pinType === PinType.bcd ? "digits" : "any",
+      maxLength: maxLengthOf(p),
+      numeric: NUMERIC_TYPES.includes(p.pinType),
+      charset: DIGIT_TYPES.includes(p.pinType) ? "digits" : "any",
       // PKCS#15 does not record a retry limit: only a documented fact about the card gives one.
       maxTries: (kind === "pin" ? knowledge?.maxTries?.pin : knowledge?.maxTries?.puk) ?? null,
-      canChange: !p.flags.changeDisabled,
+      // A PIN that is not initialized has no current value to give (ISO 7816-15 PinFlags).
+      canChange: !p.flags.changeDisabled && initialized,
       canUnblock: !p.flags.unblockDisabled && !!unblockedBy,
       pinType: p.pinType,
       storedLength: p.storedLength,
-      padChar: p.padChar ?? 0xff,
+      padChar: p.padChar ?? 0x00,
       needsPadding: p.flags.needsPadding,
+      initialized,
+      described: true,
     };
     if (unblockedBy) code.unblockedBy = unblockedBy;
     if (p.path) code.path = p.path;
     return code;
   });
-  const layout: Pkcs15Layout = { family: "pkcs15", codes };
+  if (synthetic && syntheticFrom) {
+    const pin: Pkcs15Code = { ...codes.find((c) => c.unblockedBy === synthetic)! };
+    delete pin.unblockedBy;
+    delete pin.path;
+    codes.push({
+      ...pin,
+      id: synthetic,
+      label: "PUK",
+      kind: "puk",
+      // Not known: RESET RETRY COUNTER names the PIN's reference, never the PUK's.
+      reference: -1,
+      storedReference: null,
+      maxTries: knowledge?.maxTries?.puk ?? null,
+      canChange: false,
+      canUnblock: false,
+      described: false,
+      initialized: true,
+    });
+  }
+  const layout: Pkcs15Layout = { family: "pkcs15", codes, app };
   if (serial) layout.serial = serial;
   if (label) layout.label = label;
   return layout;
 }
 
-/** The code as the card stores it: BCD packed or ASCII, padded when the AODF says so. */
-function encodeCode(code: Pkcs15Code, secret: Secret): Buffer {
-  const bytes = secret.bytes();
-  if (code.pinType === PinType.bcd) {
-    const nibbles = [...bytes].map((b) => b - 0x30);
-    const size = code.needsPadding ? code.storedLength : Math.ceil(nibbles.length / 2);
-    const out = Buffer.alloc(size, code.padChar);
-    for (let i = 0; i < nibbles.length; i++) {
-      const at = i >> 1;
-      out[at] = i % 2 === 0 ? (nibbles[i]! << 4) | (out[at]! & 0x0f) : (out[at]! & 0xf0) | nibbles[i]!;
-    }
-    nibbles.fill(0);
-    return out;
+// --- encoding -------------------------------------------------------------------
+
+/** Two digits a byte; an odd last digit gets `fill`'s low nibble (sec.c sc_build_pin). */
+function packBcd(digits: Uint8Array, out: Buffer, at: number, fill: number): void {
+  for (let j = 0; j < digits.length; j++) {
+    const d = digits[j]! - 0x30;
+    const i = at + (j >> 1);
+    out[i] = j % 2 === 0 ? (d << 4) | (fill & 0x0f) : (out[i]! & 0xf0) | d;
   }
-  return code.needsPadding ? padCode(bytes, code.storedLength, code.padChar) : Buffer.from(bytes);
 }
 
-async function selectCodePath(channel: ApduChannel, code: Pkcs15Code): Promise<void> {
-  if (code.path) await channel.send(selectEf(code.path));
+/** The code as OpenSC's sc_build_pin puts it on the wire for this AODF entry. Wipe the result. */
+export function encodeCode(code: Pkcs15Code, secret: Secret): Buffer {
+  const bytes = secret.bytes();
+  const isDigits = bytes.every((b) => b >= 0x30 && b <= 0x39);
+  if (code.pinType === PinType.bcd || code.pinType === PinType.iso9564_1) {
+    // Checked before any APDU by CodeInfo.charset; refused here too rather than mis-encoded.
+    if (!isDigits) throw new PinwardenError("CODE_NOT_DIGITS", { codeId: code.id });
+  }
+  if (code.pinType === PinType.iso9564_1) {
+    // ISO 9564-1 format 2: 2L, the digits in BCD, F to 8 bytes (sec.c SC_PIN_ENCODING_GLP).
+    if (bytes.length > 12) throw new PinwardenError("CODE_LENGTH", { codeId: code.id, minLength: code.minLength, maxLength: 12 });
+    const out = Buffer.alloc(8, 0xff);
+    out[0] = 0x20 | bytes.length;
+    packBcd(bytes, out, 1, 0x0f);
+    return out;
+  }
+  if (code.pinType === PinType.bcd) {
+    const packed = Math.ceil(bytes.length / 2);
+    const padTo = code.needsPadding ? code.storedLength >> 1 : 0;
+    const out = Buffer.alloc(Math.max(packed, padTo), code.padChar);
+    packBcd(bytes, out, 0, code.padChar);
+    return out;
+  }
+  if (!code.needsPadding || bytes.length >= code.storedLength) return Buffer.from(bytes);
+  const out = Buffer.alloc(code.storedLength, code.padChar);
+  out.set(bytes);
+  return out;
+}
+
+// --- the profile ------------------------------------------------------------------
+
+async function selectForCode(channel: ApduChannel, layout: Pkcs15Layout, code: Pkcs15Code): Promise<void> {
+  const r = await ensureDf(channel, layout.app, code.path);
+  if (!r.ok) {
+    const technical = r.sw === undefined ? "application" : `${code.path?.toString("hex").toUpperCase()} ${swHex(r.sw)}`;
+    throw new PinwardenError("CARD_PATH_NOT_FOUND", { codeId: code.id, technical });
+  }
 }
 
 export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
   family: "pkcs15",
 
   async detect(channel, card) {
-    const sel = await channel.send(selectAid(PKCS15_AID));
-    if (sel.status.kind !== "ok") return null;
     try {
-      const odfData = await readFile(channel, selectFile(ODF));
-      if (!odfData) return null;
-      const odf = parseOdf(odfData);
+      const found = await findApplication(channel);
+      if (!found) return null;
+      const { app } = found;
+      const odf: OdfEntry[] = parseOdf(found.odf);
       const aodfPath = odf.find((e) => e.kind === "authObjects")?.path;
       if (!aodfPath) return null;
-      const aodf = await readFile(channel, selectEf(aodfPath));
+      const aodf = await readEf(channel, app, aodfPath);
       const pins = aodf ? parseAodf(aodf) : [];
       if (pins.length === 0) return null;
+      // The PrKDF only tells the signing PIN from the others: read it only where there
+      // are several user PINs, and stop at the first file that names the key.
       let signAuthId: Buffer | undefined;
-      for (const entry of odf.filter((e) => e.kind === "privateKeys")) {
-        const prkdf = await readFile(channel, selectEf(entry.path));
-        const key = prkdf ? parsePrkdf(prkdf).find((k) => k.usage.nonRepudiation && k.authId) : undefined;
-        if (key) {
-          signAuthId = key.authId;
-          break;
+      const userPins = pins.filter((p) => !p.flags.unblockingPin && !p.flags.soPin && p.authId);
+      if (userPins.length > 1) {
+        for (const entry of odf.filter((e) => e.kind === "privateKeys")) {
+          const prkdf = await readEf(channel, app, entry.path);
+          const key = prkdf ? parsePrkdf(prkdf).find((k) => k.usage.nonRepudiation && k.authId) : undefined;
+          if (key) {
+            signAuthId = key.authId;
+            break;
+          }
         }
       }
-      const tokenData = await readFile(channel, selectFile(TOKEN_INFO));
-      const token = tokenData ? parseTokenInfo(tokenData) : undefined;
-      return { layout: layoutFromObjects(pins, signAuthId, token?.serialNumber, token?.label, card.knowledge) };
+      // Last, from the DF the AODF and PrKDF left selected: no second SELECT of the application.
+      const tokenData = await readEf(channel, app, TOKEN_INFO, true);
+      const token = tokenData && tokenData.length ? parseTokenInfo(tokenData) : undefined;
+      return { layout: layoutFromObjects(pins, signAuthId, token?.serialNumber, token?.label, card.knowledge, app) };
     } catch (error) {
       if (error instanceof ParseError) throw new PinwardenError("CARD_UNSUPPORTED", { technical: `PKCS#15: ${error.message}` });
       throw error;
     }
   },
 
-  async select(channel) {
-    return (await channel.send(selectAid(PKCS15_AID))).status.kind === "ok";
+  async select(channel, layout) {
+    return selectApp(channel, layout.app);
   },
 
   async readTries(channel, layout, card, ids) {
     const tries: TriesMap = new Map();
+    // Some card OSes count an empty VERIFY as a failed try (OpenSC iso7816.c sends it only
+    // to drivers that opt in): ask only where the card is known safe.
+    if (!card.emptyVerifySafe) return tries;
     for (const code of layout.codes) {
       if (ids && !ids.includes(code.id)) continue;
-      // Some card OSes count an empty VERIFY as a failed try: send it only where known safe.
-      if (!card.emptyVerifySafe) continue;
-      await selectCodePath(channel, code);
-      const r = await channel.send(verifyEmpty(code.reference));
+      // A PUK the AODF does not describe has no reference to ask; a PIN not initialized has no counter.
+      if (code.storedReference === null || !code.initialized) continue;
+      // Its DF cannot be selected: the count stays unknown rather than land on another PIN.
+      if (!(await ensureDf(channel, layout.app, code.path)).ok) continue;
+      const r = await sendKeeping(channel, verifyEmpty(code.reference));
       tries.set(code.id, triesFromEmptyVerify(r.status));
     }
     return tries;
   },
 
-  async change(channel, _layout, code, current, next) {
+  async change(channel, layout, code, current, next) {
     const c = code as Pkcs15Code;
+    if (c.storedReference === null) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
     const oldBytes = encodeCode(c, current);
     const newBytes = encodeCode(c, next);
     const data = Buffer.concat([oldBytes, newBytes]);
     try {
-      await selectCodePath(channel, c);
-      const r = await channel.send(changeReferenceData(c.reference, data));
+      await selectForCode(channel, layout, c);
+      const r = await sendKeeping(channel, changeReferenceData(c.reference, data));
       if (r.status.kind !== "ok") failWith(code, r.status, r.sw);
     } finally {
       oldBytes.fill(0);
@@ -227,14 +517,16 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
     }
   },
 
-  async unblock(channel, _layout, pin, unblocker, puk, next) {
+  async unblock(channel, layout, pin, unblocker, puk, next) {
     const p = pin as Pkcs15Code;
-    const pukBytes = encodeCode(unblocker as Pkcs15Code, puk);
+    const u = unblocker as Pkcs15Code;
+    // The PUK in its own encoding where the AODF describes it, else in the PIN's (OpenSC).
+    const pukBytes = encodeCode(u.described ? u : { ...p, id: u.id }, puk);
     const newBytes = encodeCode(p, next);
     const data = Buffer.concat([pukBytes, newBytes]);
     try {
-      await selectCodePath(channel, p);
-      const r = await channel.send(resetRetryCounter(p.reference, data));
+      await selectForCode(channel, layout, p);
+      const r = await sendKeeping(channel, resetRetryCounter(p.reference, data));
       if (r.status.kind !== "ok") failWith(unblocker, r.status, r.sw);
     } finally {
       pukBytes.fill(0);

@@ -212,6 +212,12 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
     sv: "Kortet godtog inte kodens format (längd eller kodning). Kontakta IT-supporten och uppge felkoden.",
     en: "The card did not accept the code's format (length or encoding). Contact IT support and give the error code.",
   },
+  CARD_PATH_NOT_FOUND: {
+    support: "PW-322",
+    exitCode: EXIT.cardError,
+    sv: "Kortet hittade inte mappen där koden finns. Ingen kod skickades till kortet. Kontakta IT-supporten och uppge felkoden.",
+    en: "The card could not find the folder that holds the code. No code was sent to the card. Contact IT support and give the error code.",
+  },
 };
 
 export function describeError(code: ErrorCode, details: ErrorDetails, language: Language): string {

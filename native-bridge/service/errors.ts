@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   "CARD_ERROR",
   "CARD_KDF_UNSUPPORTED",
   "CARD_CODE_FORMAT",
+  "CARD_PATH_NOT_FOUND",
   "REQUEST_REJECTED",
 ] as const;
 

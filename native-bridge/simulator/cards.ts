@@ -1,6 +1,6 @@
 /** Creates a virtual card of a family with the simulator's default codes. */
 import { OpenPgpCard, type OpenPgpKdf } from "./openpgp-card.js";
-import { Pkcs15Card } from "./pkcs15-card.js";
+import { Pkcs15Card, type Pkcs15Quirk } from "./pkcs15-card.js";
 import { PivCard } from "./piv-card.js";
 import type { VirtualCard, VirtualCardOptions } from "./virtual-card.js";
 
@@ -22,10 +22,25 @@ export interface SimOpenPgpOptions {
   kdf?: OpenPgpKdf | undefined;
 }
 
-export function createCard(profile: SimProfile, codes: SimCodes = {}, options: VirtualCardOptions & SimOpenPgpOptions = {}): VirtualCard {
+/** pkcs15 only: the card's quirks (`--quirks a,b,c`), see pkcs15-card.ts. */
+export interface SimPkcs15Options {
+  quirks?: readonly Pkcs15Quirk[] | undefined;
+}
+
+export function createCard(
+  profile: SimProfile,
+  codes: SimCodes = {},
+  options: VirtualCardOptions & SimOpenPgpOptions & SimPkcs15Options = {},
+): VirtualCard {
   switch (profile) {
     case "pkcs15":
-      return new Pkcs15Card({ ...options, pin: codes.pin, signPin: codes.signPin, puk: codes.puk });
+      return new Pkcs15Card({
+        ...options,
+        pin: codes.pin,
+        signPin: codes.signPin,
+        puk: codes.puk,
+        ...(options.quirks ? { quirks: options.quirks } : {}),
+      });
     case "piv":
       return new PivCard({ ...options, pin: codes.pin, puk: codes.puk });
     case "openpgp":

@@ -3,12 +3,15 @@
  *  [--sign-pin 654321] [--puk 12345678] [--apdu-log FILE]`
  *  openpgp only: [--kdf sha256|sha512] (a KDF-DO: the card stores hashed codes)
  *  [--reset-code CODE] (a resetting code is set; none by default)
+ *  pkcs15 only: [--quirks a,b,c] (counts-empty-verify, no-pad-char, pins-in-subdf,
+ *  local-refs, ef-dir-only, bcd, no-puk-entry; see pkcs15-card.ts)
  * Inserts a virtual card into vpcd's reader until the process is stopped.
  * (The codes given here configure a test card; they are not anybody's real codes.)
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createCard, type SimProfile } from "./cards.js";
+import { isPkcs15Quirk, PKCS15_QUIRKS } from "./pkcs15-card.js";
 import { insertIntoVpcd, VPCD_PORT } from "./vpcd-client.js";
 
 const { values } = parseArgs({
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     "apdu-log": { type: "string" },
     kdf: { type: "string" },
     "reset-code": { type: "string" },
+    quirks: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -29,7 +33,8 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     "usage: npm run sim -- --profile pkcs15|piv|openpgp [--port 35963] [--pin CODE] [--sign-pin CODE] [--puk CODE] [--apdu-log FILE]\n" +
-      "       openpgp only: [--kdf sha256|sha512] [--reset-code CODE]\n",
+      "       openpgp only: [--kdf sha256|sha512] [--reset-code CODE]\n" +
+      `       pkcs15 only: [--quirks a,b,c] (${PKCS15_QUIRKS.join(", ")})\n`,
   );
   process.exit(0);
 }
@@ -47,12 +52,21 @@ if (values["reset-code"] !== undefined && profile !== "openpgp") {
   process.stderr.write("--reset-code is for --profile openpgp\n");
   process.exit(2);
 }
+const quirks = values.quirks === undefined ? undefined : values.quirks.split(",").filter((q) => q.length > 0);
+if (quirks !== undefined && (profile !== "pkcs15" || !quirks.every(isPkcs15Quirk))) {
+  process.stderr.write(`--quirks is for --profile pkcs15 and takes: ${PKCS15_QUIRKS.join(", ")}\n`);
+  process.exit(2);
+}
 const logFile = values["apdu-log"];
 if (logFile) writeFileSync(logFile, "");
 const card = createCard(
   profile,
   { pin: values.pin, signPin: values["sign-pin"], puk: values.puk, resetCode: values["reset-code"] },
-  { ...(logFile ? { apduLog: (line: string) => appendFileSync(logFile, line + "\n") } : {}), ...(kdf ? { kdf } : {}) },
+  {
+    ...(logFile ? { apduLog: (line: string) => appendFileSync(logFile, line + "\n") } : {}),
+    ...(kdf ? { kdf } : {}),
+    ...(quirks ? { quirks: quirks.filter(isPkcs15Quirk) } : {}),
+  },
 );
 
 const port = Number(values.port);
