@@ -220,10 +220,20 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   },
 };
 
+/** Said in place of "Tries left: N." when the card's answer carried no count (6300). */
+export const NO_COUNT: Record<Language, string> = {
+  sv: "Kortet visar inte hur många försök som återstår.",
+  en: "The card does not say how many tries are left.",
+};
+const TRIES_CLAUSE = /(Försök kvar|Tries left): \{triesLeft\}\./;
+
 export function describeError(code: ErrorCode, details: ErrorDetails, language: Language): string {
   const entry = ERROR_CATALOG[code];
   const exact = code === "CODE_LENGTH" && details.minLength !== undefined && details.minLength === details.maxLength;
-  const text = (exact ? EXACT_LENGTH : entry)[language].replace(/\{(\w+)\}/g, (_, key: string) => {
+  let sentence = (exact ? EXACT_LENGTH : entry)[language];
+  // Never "Tries left: ?": where the count is unknown, say so.
+  if (details.triesLeft === null || details.triesLeft === undefined) sentence = sentence.replace(TRIES_CLAUSE, NO_COUNT[language]);
+  const text = sentence.replace(/\{(\w+)\}/g, (_, key: string) => {
     const v = (details as Record<string, unknown>)[key];
     return v === undefined || v === null ? "?" : String(v);
   });

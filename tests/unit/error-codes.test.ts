@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { errorCodesMarkdown } from "../../native-bridge/service/error-docs.js";
+import { describeError } from "../../native-bridge/service/error-catalog.js";
 import { ERROR_CODES } from "../../native-bridge/service/errors.js";
 import { en } from "../../renderer/src/i18n/en.js";
 import { sv } from "../../renderer/src/i18n/sv.js";
@@ -45,5 +46,13 @@ describe("error codes", () => {
       expect((sv.errors as Record<string, string>)[c], `sv ${c}`).toBeTruthy();
       expect((en.errors as Record<string, string>)[c], `en ${c}`).toBeTruthy();
     }
+  });
+
+  it("says the card gave no count rather than 'Tries left: ?'", () => {
+    expect(describeError("PIN_WRONG", { codeId: "auth", triesLeft: null }, "sv")).toBe(
+      "Fel PIN-kod. Kortet visar inte hur många försök som återstår. (PW-101)",
+    );
+    expect(describeError("PUK_WRONG", { codeId: "puk" }, "en")).toBe("Wrong PUK. The card does not say how many tries are left. (PW-201)");
+    expect(describeError("PIN_WRONG", { codeId: "auth", triesLeft: 2 }, "en")).toBe("Wrong PIN. Tries left: 2. (PW-101)");
   });
 });

@@ -2,6 +2,13 @@ import { useTranslation } from "react-i18next";
 import type { ApiError } from "../../contract.js";
 import { useApp } from "../state/store.js";
 
+const UNKNOWN = "\u0000";
+
+/** Never "Tries left: ?": where the card's answer carried no count, say that instead. */
+function withoutUnknownCount(sentence: string, why: string): string {
+  return sentence.includes(UNKNOWN) ? sentence.replace(/\s*[^.]*\u0000\.?/, ` ${why}`) : sentence;
+}
+
 /**
  * An error in the user's words, with its support number and, where it helps, the helpdesk.
  * `noPuk`: the PIN is unblocked with an admin PIN or resetting code (OpenPGP), never a "PUK".
@@ -14,11 +21,14 @@ export function ErrorMessage({ error, noPuk = false }: { error: ApiError; noPuk?
   return (
     <div className="error" role="alert">
       <p>
-        {t(error.code === "PIN_BLOCKED" && noPuk ? "errors.PIN_BLOCKED_noPuk" : `errors.${error.code}`, {
-          triesLeft: error.triesLeft ?? "?",
-          // A code this build has no sentence for (a newer main process): the general one, never the key.
-          defaultValue: t("errors.CARD_ERROR"),
-        })}{" "}
+        {withoutUnknownCount(
+          t(error.code === "PIN_BLOCKED" && noPuk ? "errors.PIN_BLOCKED_noPuk" : `errors.${error.code}`, {
+            triesLeft: error.triesLeft ?? UNKNOWN,
+            // A code this build has no sentence for (a newer main process): the general one, never the key.
+            defaultValue: t("errors.CARD_ERROR"),
+          }),
+          t("status.triesUnknownWhy"),
+        )}{" "}
         <span className="support-code">({t("errors.code", { support: error.support })})</span>
       </p>
       {needsHelpdesk && phones.length > 0 && <p>{t("errors.helpdesk", { phones: phones.join(", ") })}</p>}
