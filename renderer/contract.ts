@@ -15,6 +15,8 @@ export type AppFamily = "pkcs15" | "piv" | "openpgp";
 
 export interface CodeStatus {
   id: string;
+  /** The application the code belongs to (ids are per application: PIV's "auth" is not PKCS#15's). */
+  app?: AppFamily;
   label: string;
   kind: CodeKind;
   /** null = the card does not say (or could not be asked without risking a try). */

@@ -425,6 +425,7 @@ export class CardService {
         const triesLeft = card.tries.get(key(layout.family, c.id)) ?? null;
         const status: CodeStatus = {
           id: c.id,
+          app: layout.family,
           label: c.label,
           kind: c.kind,
           triesLeft,

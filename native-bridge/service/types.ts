@@ -10,6 +10,8 @@ export type CodeState = "ok" | "low" | "blocked" | "unknown" | "unavailable";
 
 export interface CodeStatus {
   id: string;
+  /** The application the code belongs to (ids are per application: PIV's "auth" is not PKCS#15's). */
+  app: Family;
   label: string;
   kind: CodeKind;
   /** null = the card does not say (or could not be asked without risking a try). */

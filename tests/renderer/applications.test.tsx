@@ -177,7 +177,7 @@ describe("a count the card does not give", () => {
   it("says the count is unknown, with no 'of N' and no dots", async () => {
     await renderApp(unknownPuk());
     await screen.findByRole("heading", { name: "PIV" });
-    const puk = screen.getByText("PUK-kod (upplåsningskod)").closest("li")!;
+    const puk = screen.getByText("PIV-PUK").closest("li")!;
     expect(puk.textContent).toContain("Antal försök okänt");
     expect(puk.textContent).not.toMatch(/av \d+ försök/);
     expect(puk.querySelector(".dots")).toBeNull();

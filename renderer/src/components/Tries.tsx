@@ -30,5 +30,10 @@ export function Tries({ code }: { code: CodeStatus }) {
 /** The label users know for a code id, falling back to the card's own label. */
 export function useCodeName() {
   const { t, i18n } = useTranslation();
-  return (code: Pick<CodeStatus, "id" | "label">) => (i18n.exists(`codes.${code.id}`) ? t(`codes.${code.id}`) : code.label);
+  return (code: Pick<CodeStatus, "id" | "label" | "app">) => {
+    // A name for this application's code first (PIV's "auth" is its PIN, not "Legitimering").
+    const own = code.app && `codes.${code.app}.${code.id}`;
+    if (own && i18n.exists(own)) return t(own);
+    return code.app !== "piv" && i18n.exists(`codes.${code.id}`) ? t(`codes.${code.id}`) : code.label;
+  };
 }

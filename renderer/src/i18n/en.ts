@@ -44,7 +44,15 @@ export const en: Shape<typeof sv> = {
     knownAs: "Known as",
     apps: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
   },
-  codes: { auth: "Identification", sign: "Signing", puk: "PUK (unlocking code)", user: "PIN", admin: "Admin PIN", reset: "Resetting code" },
+  codes: {
+    auth: "Identification",
+    sign: "Signing",
+    puk: "PUK (unlocking code)",
+    user: "PIN",
+    admin: "Admin PIN",
+    reset: "Resetting code",
+    piv: { auth: "PIV PIN", puk: "PIV PUK" },
+  },
   wizard: {
     step: "Step {{step}} of {{total}}",
     cancel: "Cancel",

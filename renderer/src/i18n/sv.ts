@@ -47,6 +47,7 @@ export const sv = {
     user: "PIN-kod",
     admin: "Administratörs-PIN",
     reset: "Återställningskod",
+    piv: { auth: "PIV-PIN", puk: "PIV-PUK" },
   },
   wizard: {
     step: "Steg {{step}} av {{total}}",
