@@ -220,14 +220,14 @@ const isPkcs15Aid = (aid: Buffer | undefined) => !!aid && aid.subarray(0, PKCS15
  * applet's AID) and else by its path (pkcs15-init cards list an AID that cannot be
  * selected); then 3F00/5015. A card that has no MF stops after the AID (one more APDU).
  */
-async function findApplication(channel: ApduChannel): Promise<{ app: Pkcs15App; odf: Buffer } | null> {
+async function findApplication(channel: ApduChannel, deep: boolean): Promise<{ app: Pkcs15App; odf: Buffer } | null> {
   const tryApp = async (app: Pkcs15App): Promise<{ app: Pkcs15App; odf: Buffer } | null> => {
     if (!(await selectApp(channel, app))) return null;
     const odf = await readEf(channel, app, ODF);
     return odf && odf.length > 0 ? { app, odf } : null;
   };
   const byAid = await tryApp({ aid: PKCS15_AID });
-  if (byAid) return byAid;
+  if (byAid || !deep) return byAid;
 
   const mf = await channel.send(selectPathCmd(MF, false));
   markSelected(channel, undefined);
@@ -446,7 +446,7 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
 
   async detect(channel, card) {
     try {
-      const found = await findApplication(channel);
+      const found = await findApplication(channel, card.deepSearch === true);
       if (!found) return null;
       const { app } = found;
       const odf: OdfEntry[] = parseOdf(found.odf);

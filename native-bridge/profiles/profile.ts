@@ -64,6 +64,12 @@ export interface CardContext {
   knowledge: CardKnowledge;
   /** An empty VERIFY is safe here: the card's row says so, or the admin's policy does. */
   emptyVerifySafe: boolean;
+  /**
+   * Look beyond the application's standard AID (PKCS#15: EF.DIR, then 3F00/5015). The
+   * service asks for it only where the standard probes found nothing, or the card's row
+   * says the application is there, so other cards do not pay for the search.
+   */
+  deepSearch?: boolean;
 }
 
 /** A detected application: its layout, and the counters if detection already read them. */

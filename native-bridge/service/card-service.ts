@@ -331,9 +331,18 @@ export class CardService {
     const context = this.#context(atr);
     const card: KnownCard = { insertion: state?.insertion ?? -1, atr, context, apps: [], tries: new Map() };
     const fresh = new Set<CardApp>();
-    for (const family of this.#probeOrder(context.knowledge)) {
+    const probeOrder = this.#probeOrder(context.knowledge);
+    // First the standard probes; then, where they found nothing (or the card's row says the
+    // application is there), the searches that cost more (PKCS#15 through EF.DIR, paths).
+    const deep = (family: Family) => family === "pkcs15" && (card.apps.length === 0 || context.knowledge.apps?.includes(family) === true);
+    const probes = [
+      ...probeOrder.map((family) => ({ family, deepSearch: false })),
+      ...probeOrder.map((family) => ({ family, deepSearch: true })),
+    ];
+    for (const { family, deepSearch } of probes) {
+      if (deepSearch && (!deep(family) || card.apps.some((a) => a.layout.family === family))) continue;
       const profile = PROFILES[family];
-      const detected = await profile.detect(channel, context);
+      const detected = await profile.detect(channel, deepSearch ? { ...context, deepSearch } : context);
       if (!detected) continue;
       const app = { profile, layout: detected.layout };
       card.apps.push(app);
