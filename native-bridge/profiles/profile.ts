@@ -40,6 +40,8 @@ export interface CodeInfo {
   alsoUnblockedBy?: string[];
   canChange: boolean;
   canUnblock: boolean;
+  /** false: the card says the code was never set (PKCS#15 PinFlags.initialized off). */
+  initialized?: boolean;
 }
 
 export interface CardLayout {

@@ -441,7 +441,8 @@ export class CardService {
           triesKnown: triesLeft !== null,
           maxTries: c.maxTries,
           blocked: triesLeft === 0 && c.kind !== "reset",
-          state: codeState(triesLeft, c.kind),
+          // A code never set is not "blocked" or "unknown": it is not there to use yet.
+          state: c.initialized === false ? "unavailable" : codeState(triesLeft, c.kind),
           minLength: c.minLength,
           maxLength: c.maxLength,
           numeric: c.numeric,

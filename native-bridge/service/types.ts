@@ -4,7 +4,8 @@ import type { ErrorCode, ErrorDetails } from "./errors.js";
 
 /**
  * ok; low = one try left (warn before it); blocked; unknown = the card cannot tell;
- * unavailable = a resetting code that is not set (its counter reads 0 from the start).
+ * unavailable = a code that is not set: an OpenPGP resetting code (its counter reads 0 from
+ * the start), a PKCS#15 PIN whose AODF entry is not initialized.
  */
 export type CodeState = "ok" | "low" | "blocked" | "unknown" | "unavailable";
 

@@ -221,7 +221,7 @@ describe("PKCS#15 AODF entries as OpenSC reads them", () => {
 
   it("a PIN not initialized cannot be changed", () => {
     const flags = { ...pinObject().flags, initialized: false };
-    expect(code({ flags })).toMatchObject({ canChange: false });
+    expect(code({ flags })).toMatchObject({ canChange: false, initialized: false });
   });
 
   it("a current 16-character PUK is held to the card's lengths, not to digits", () => {
