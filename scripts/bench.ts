@@ -792,7 +792,7 @@ export function render(report: Report, machine: string): string {
     const ours = (f: string) => report.tools.find((t) => t.family === f && t.program === "pinwarden status");
     L.push(
       ...mdTable(
-        ["family", "program", "APDUs", "process ms", "modelled ms", "pinwarden faster by"],
+        ["family", "program", "APDUs", "process ms", "modelled ms", "÷ pinwarden status"],
         report.tools.map((t) => {
           const o = ours(t.family);
           const by = o && t.program !== "pinwarden status" ? `${(modelled(t) / modelled(o)).toFixed(1)}×` : "";
