@@ -1,23 +1,55 @@
 /**
- * PIV (NIST SP 800-73-4). PIN 80 and PUK 81, both padded to 8 bytes with FF.
- * Tries: GET METADATA where the card answers it (YubiKey-compatible cards: tag 06 =
- * [max, left], for the PIN and the PUK); otherwise an empty VERIFY for the PIN, and the
- * PUK's count is unknown (its VERIFY is not allowed and would risk a try).
+ * PIV (NIST SP 800-73-4). PIN 80 and PUK 81, both padded to 8 bytes with FF; on cards
+ * whose Discovery object makes the global PIN primary, the PIN Pinwarden manages is the
+ * global PIN (reference 00), as OpenSC does (card-piv.c piv_parse_discovery; pkcs15-piv.c
+ * then names it "Global PIN").
+ *
+ * Tries: GET METADATA where the card answers it (YubiKey-compatible cards, firmware 5.3+:
+ * tag 06 = [max, left], for the PIN and the PUK); otherwise an empty VERIFY for the PIN
+ * (SP 800-73-4 Part 2 §3.2.1), and the PUK's count is unknown (its VERIFY is not allowed
+ * and would risk a try).
+ *
+ * APDUs of a cold detection (issue 11: at most 5 with the SELECT):
+ * - a card the ATR says is a YubiKey: SELECT, CHUID, GET METADATA 80, GET METADATA 81.
+ *   YubiKeys have no global PIN (yubikit piv.py knows only PIN_P2 80, PUK_P2 81 and the
+ *   Bio UV 96; Yubico's "PIV extensions" page lists no global PIN), so Discovery is not read;
+ *   a YubiKey before 5.3 answers GET METADATA 6D00 and its PIN is read with an empty VERIFY;
+ * - any other card: SELECT, CHUID, Discovery, then the empty VERIFY of the global PIN when
+ *   the Discovery makes it primary (YubiKeys have none, so GET METADATA is not tried), else
+ *   GET METADATA 80 (a YubiKey-compatible card under another ATR) and GET METADATA 81 or
+ *   the empty VERIFY of PIN 80.
  */
-import { changeReferenceData, getMetadata, INS, resetRetryCounter, selectAid, verifyEmpty } from "../apdu/command.js";
+import { changeReferenceData, getMetadata, INS, resetRetryCounter, selectAid, verifyEmpty, type CommandApdu } from "../apdu/command.js";
 import { findTlv, parseTlvs, ParseError, tlv } from "../apdu/tlv.js";
-import { failWith, padCode, triesFromEmptyVerify, type CardLayout, type CardProfile, type TriesMap } from "./profile.js";
+import type { ApduChannel } from "../pcsc/channel.js";
+import { PinwardenError } from "../service/errors.js";
+import type { Secret } from "../service/secret.js";
+import {
+  failWith,
+  padCode,
+  triesFromEmptyVerify,
+  type CardContext,
+  type CardLayout,
+  type CardProfile,
+  type CodeInfo,
+  type TriesMap,
+} from "./profile.js";
 
 export const PIV_AID = Buffer.from("A000000308", "hex");
+/** SP 800-73-4 Part 2 §3.2.1, Table 3 key references: global PIN 00, PIV PIN 80, PUK 81. */
+const GLOBAL_PIN_REF = 0x00;
 const PIN_REF = 0x80;
 const PUK_REF = 0x81;
 const PAD = 0xff;
+/** SP 800-73-4 Part 2 §2.4.3: PIN and PUK are sent as 8 bytes, the PIN padded with FF. */
 const STORED = 8;
 
 export interface PivLayout extends CardLayout {
   family: "piv";
   /** The card answers GET METADATA for PIN and PUK. */
   metadata: boolean;
+  /** The Discovery object makes the global PIN (reference 00) primary: "auth" is it. */
+  globalPin: boolean;
 }
 
 /** [max, left] from a GET METADATA answer (tag 06), or undefined. */
@@ -46,56 +78,163 @@ export function serialFromChuid(data: Buffer): string | undefined {
   }
 }
 
-const getChuid = { cla: 0, ins: INS.GET_DATA_ODD, p1: 0x3f, p2: 0xff, data: tlv(0x5c, Buffer.from("5FC102", "hex")), le: 256 };
+/**
+ * PIN usage policy (tag 5F2F, 2 bytes) of the Discovery object (tag 7E), SP 800-73-4
+ * Part 1 §3.3.2: first byte 0x40 = the PIV Card Application PIN satisfies the PIV ACRs,
+ * 0x20 = the global PIN does; second byte (meaningful only with 0x20 set) 0x10 = the PIV
+ * PIN is primary, 0x20 = the global PIN is. The global PIN is used exactly where OpenSC
+ * uses it (card-piv.c piv_parse_discovery: both 0x40 and 0x20 in the first byte and 0x20
+ * in the second): where OpenSC and Pinwarden agree, a PIN set by one is the PIN the other
+ * verifies. A Discovery object that is absent, malformed or not PIV's says no.
+ */
+export function globalPinPrimary(data: Buffer): boolean {
+  try {
+    const discovery = findTlv(parseTlvs(data), 0x7e);
+    if (!discovery) return false;
+    const inner = parseTlvs(discovery.value);
+    const aid = inner.find((t) => t.tag === 0x4f);
+    if (!aid || !aid.value.subarray(0, PIV_AID.length).equals(PIV_AID)) return false;
+    const policy = inner.find((t) => t.tag === 0x5f2f);
+    if (!policy || policy.value.length !== 2) return false;
+    return (policy.value[0]! & 0x60) === 0x60 && policy.value[1] === 0x20;
+  } catch (error) {
+    if (error instanceof ParseError) return false;
+    throw error;
+  }
+}
+
+/** GET DATA (SP 800-73-4 Part 2 §3.1.2): tag list 5C with the object's BER-TLV tag. */
+const getPivData = (tag: Buffer): CommandApdu => ({ cla: 0, ins: INS.GET_DATA_ODD, p1: 0x3f, p2: 0xff, data: tlv(0x5c, tag), le: 256 });
+const getChuid = getPivData(Buffer.from("5FC102", "hex"));
+/** The Discovery object (SP 800-73-4 Part 1 §3.3.2, tag 7E; OpenSC reads it the same way). */
+const getDiscovery = getPivData(Buffer.from("7E", "hex"));
+
+/** The ATR matched card-knowledge.ts's YubiKey row ("Yubikey" in the historical bytes). */
+const isYubiKey = (card: CardContext) => /yubikey/i.test(card.knowledge.name);
+
+/**
+ * A code as the card takes it: its bytes as typed (UTF-8; YubiKeys accept any byte,
+ * yubikit piv.py `_pin_bytes`), padded to 8 with FF. Never trimmed, never filtered: a code
+ * longer than 8 bytes is refused here, before any APDU, rather than cut. Wipe the result.
+ */
+function padded(code: CodeInfo, secret: Secret): Buffer {
+  const bytes = secret.bytes();
+  if (bytes.length > STORED) {
+    throw new PinwardenError("CODE_LENGTH", { codeId: code.id, minLength: code.minLength, maxLength: code.maxLength });
+  }
+  return padCode(bytes, STORED, PAD);
+}
+
+function pivCodes(global: boolean, pinMax: number | null, pukMax: number | null): CodeInfo[] {
+  const pin: CodeInfo = {
+    id: "auth",
+    label: global ? "Global PIN" : "PIV PIN",
+    kind: "pin",
+    reference: global ? GLOBAL_PIN_REF : PIN_REF,
+    // SP 800-73-4 Part 2 §2.4.3: 6 to 8 bytes. A new PIN is held to digits (the spec's
+    // PIN is '0'–'9'; the policy's digitsOnly applies too); a current one is the card's
+    // to judge (YubiKeys take any bytes), so it is checked only for its length.
+    minLength: 6,
+    maxLength: 8,
+    numeric: true,
+    charset: "any",
+    maxTries: pinMax,
+    canChange: true,
+    // RESET RETRY COUNTER takes only the PIV Card Application PIN (SP 800-73-4 Part 2
+    // §3.2.3: P2 '80'); NIST's PIV test-card notes say so too: "there is no mechanism
+    // available to reset the Global PIN once it has become blocked" (piv-test-cards list,
+    // D. Cooper, 2013). So the PUK cannot unblock a global PIN: Pinwarden does not offer it.
+    canUnblock: !global,
+  };
+  if (!global) pin.unblockedBy = "puk";
+  return [
+    pin,
+    {
+      id: "puk",
+      label: "PIV PUK",
+      kind: "puk",
+      reference: PUK_REF,
+      // 6–8 bytes, any value: SP 800-73-4 Part 2 §2.4.3 lets each PUK byte be anything;
+      // YubiKeys take 6–8 bytes (yubikit piv.py pads PIN and PUK alike).
+      minLength: 6,
+      maxLength: 8,
+      numeric: false,
+      charset: "any",
+      maxTries: pukMax,
+      canChange: true,
+      canUnblock: false,
+    },
+  ];
+}
+
+/**
+ * Sends `command` with the padded codes concatenated as its data; every buffer that held
+ * a code is zero-filled afterwards, including when a later code is refused for its length.
+ * A refusal of the card is thrown as `blame`'s error (the PUK's for an unblock).
+ */
+async function sendWithCodes(
+  channel: ApduChannel,
+  codes: (() => Buffer)[],
+  command: (data: Buffer) => CommandApdu,
+  blame: CodeInfo,
+): Promise<void> {
+  const held: Buffer[] = [];
+  try {
+    for (const code of codes) held.push(code());
+    const data = Buffer.concat(held);
+    held.push(data);
+    const r = await channel.send(command(data));
+    if (r.status.kind !== "ok") failWith(blame, r.status, r.sw);
+  } finally {
+    for (const b of held) b.fill(0);
+  }
+}
+
+async function readMetadata(channel: ApduChannel, ref: number) {
+  const r = await channel.send(getMetadata(ref));
+  return r.status.kind === "ok" ? parsePinMetadata(r.data) : undefined;
+}
 
 export const pivProfile: CardProfile<PivLayout> = {
   family: "piv",
 
-  async detect(channel) {
+  async detect(channel, card) {
     const sel = await channel.send(selectAid(PIV_AID));
     if (sel.status.kind !== "ok") return null;
     const chuid = await channel.send(getChuid);
     const serial = chuid.status.kind === "ok" ? serialFromChuid(chuid.data) : undefined;
-    const pinMeta = await channel.send(getMetadata(PIN_REF));
-    const pin = pinMeta.status.kind === "ok" ? parsePinMetadata(pinMeta.data) : undefined;
-    const pukMeta = pin ? await channel.send(getMetadata(PUK_REF)) : undefined;
-    const puk = pukMeta?.status.kind === "ok" ? parsePinMetadata(pukMeta.data) : undefined;
+
+    let global = false;
+    let pin: { maxTries: number; triesLeft: number } | undefined;
+    if (isYubiKey(card)) {
+      pin = await readMetadata(channel, PIN_REF);
+    } else {
+      const discovery = await channel.send(getDiscovery);
+      global = discovery.status.kind === "ok" && globalPinPrimary(discovery.data);
+      // A card with a global PIN is no YubiKey: GET METADATA would only answer 6D00.
+      if (!global) pin = await readMetadata(channel, PIN_REF);
+    }
+    const puk = pin ? await readMetadata(channel, PUK_REF) : undefined;
+
     const layout: PivLayout = {
       family: "piv",
       metadata: !!pin,
-      codes: [
-        {
-          id: "auth",
-          label: "PIV PIN",
-          kind: "pin",
-          reference: PIN_REF,
-          minLength: 6,
-          maxLength: 8,
-          numeric: true,
-          charset: "any",
-          maxTries: pin?.maxTries ?? null,
-          unblockedBy: "puk",
-          canChange: true,
-          canUnblock: true,
-        },
-        {
-          id: "puk",
-          label: "PIV PUK",
-          kind: "puk",
-          reference: PUK_REF,
-          minLength: 6,
-          maxLength: 8,
-          numeric: false,
-          charset: "any",
-          maxTries: puk?.maxTries ?? null,
-          canChange: true,
-          canUnblock: false,
-        },
-      ],
+      globalPin: global,
+      codes: pivCodes(global, pin?.maxTries ?? null, puk?.maxTries ?? null),
     };
     if (serial) layout.serial = serial;
-    if (!pin) return { layout };
-    return { layout, tries: new Map([["auth", pin.triesLeft], ["puk", puk?.triesLeft ?? null]]) };
+    if (pin)
+      return {
+        layout,
+        tries: new Map([
+          ["auth", pin.triesLeft],
+          ["puk", puk?.triesLeft ?? null],
+        ]),
+      };
+    // SP 800-73-4 Part 2 §3.2.1: VERIFY with no data returns the retry counter. The PUK
+    // is not asked (see readTries): it is left out, its count unknown.
+    const r = await channel.send(verifyEmpty(layout.codes[0]!.reference));
+    return { layout, tries: new Map([["auth", triesFromEmptyVerify(r.status)]]) };
   },
 
   async select(channel) {
@@ -107,11 +246,11 @@ export const pivProfile: CardProfile<PivLayout> = {
     const wanted = layout.codes.filter((c) => !ids || ids.includes(c.id));
     for (const code of wanted) {
       if (layout.metadata) {
-        const r = await channel.send(getMetadata(code.reference));
-        const meta = r.status.kind === "ok" ? parsePinMetadata(r.data) : undefined;
+        const meta = await readMetadata(channel, code.reference);
         tries.set(code.id, meta ? meta.triesLeft : null);
       } else if (code.kind === "pin") {
-        // SP 800-73-4 §3.2.1: VERIFY with no data returns the retry counter.
+        // SP 800-73-4 Part 2 §3.2.1: VERIFY with no data returns the retry counter (of the
+        // global PIN, reference 00, where it is the card's primary PIN).
         const r = await channel.send(verifyEmpty(code.reference));
         tries.set(code.id, triesFromEmptyVerify(r.status));
       } else {
@@ -122,30 +261,23 @@ export const pivProfile: CardProfile<PivLayout> = {
   },
 
   async change(channel, _layout, code, current, next) {
-    const oldBytes = padCode(current.bytes(), STORED, PAD);
-    const newBytes = padCode(next.bytes(), STORED, PAD);
-    const data = Buffer.concat([oldBytes, newBytes]);
-    try {
-      const r = await channel.send(changeReferenceData(code.reference, data));
-      if (r.status.kind !== "ok") failWith(code, r.status, r.sw);
-    } finally {
-      oldBytes.fill(0);
-      newBytes.fill(0);
-      data.fill(0);
-    }
+    // CHANGE REFERENCE DATA takes 00 (global PIN), 80 and 81 (SP 800-73-4 Part 2 §3.2.2).
+    await sendWithCodes(
+      channel,
+      [padded.bind(null, code, current), padded.bind(null, code, next)],
+      (data) => changeReferenceData(code.reference, data),
+      code,
+    );
   },
 
   async unblock(channel, _layout, pin, unblocker, puk, next) {
-    const pukBytes = padCode(puk.bytes(), STORED, PAD);
-    const newBytes = padCode(next.bytes(), STORED, PAD);
-    const data = Buffer.concat([pukBytes, newBytes]);
-    try {
-      const r = await channel.send(resetRetryCounter(pin.reference, data));
-      if (r.status.kind !== "ok") failWith(unblocker, r.status, r.sw);
-    } finally {
-      pukBytes.fill(0);
-      newBytes.fill(0);
-      data.fill(0);
-    }
+    // Only the PIV Card Application PIN can be reset (SP 800-73-4 Part 2 §3.2.3).
+    if (pin.reference !== PIN_REF) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
+    await sendWithCodes(
+      channel,
+      [padded.bind(null, unblocker, puk), padded.bind(null, pin, next)],
+      (data) => resetRetryCounter(pin.reference, data),
+      unblocker,
+    );
   },
 };

@@ -1,6 +1,7 @@
 /** Creates a virtual card of a family with the simulator's default codes. */
 import { OpenPgpCard, type OpenPgpKdf } from "./openpgp-card.js";
 import { Pkcs15Card, type Pkcs15Quirk } from "./pkcs15-card.js";
+import { CompositeCard } from "./composite-card.js";
 import { PivCard } from "./piv-card.js";
 import type { VirtualCard, VirtualCardOptions } from "./virtual-card.js";
 
@@ -27,10 +28,20 @@ export interface SimPkcs15Options {
   quirks?: readonly Pkcs15Quirk[] | undefined;
 }
 
+/**
+ * piv only: `--global-pin`, a non-YubiKey PIV card whose Discovery object makes the global
+ * PIN primary (the PIN given is the global PIN); `--openpgp`, a security key carrying PIV
+ * and OpenPGP side by side (composite-card.ts). See piv-card.ts.
+ */
+export interface SimPivOptions {
+  globalPin?: boolean | undefined;
+  openpgp?: boolean | undefined;
+}
+
 export function createCard(
   profile: SimProfile,
   codes: SimCodes = {},
-  options: VirtualCardOptions & SimOpenPgpOptions & SimPkcs15Options = {},
+  options: VirtualCardOptions & SimOpenPgpOptions & SimPkcs15Options & SimPivOptions = {},
 ): VirtualCard {
   switch (profile) {
     case "pkcs15":
@@ -42,8 +53,22 @@ export function createCard(
         ...(options.quirks ? { quirks: options.quirks } : {}),
       });
     case "piv":
-      return new PivCard({ ...options, pin: codes.pin, puk: codes.puk });
+      if (options.openpgp) {
+        return new CompositeCard({
+          ...pick(options),
+          // A YubiKey: no global PIN (piv-card.ts), so `globalPin` does not combine with it.
+          piv: { pin: codes.pin, puk: codes.puk },
+          openpgp: { pin: codes.pin, adminPin: codes.puk, resetCode: codes.resetCode, ...(options.kdf ? { kdf: options.kdf } : {}) },
+        });
+      }
+      if (options.globalPin) return new PivCard({ ...pick(options), globalPin: true, global: codes.pin, puk: codes.puk });
+      return new PivCard({ ...pick(options), pin: codes.pin, puk: codes.puk });
     case "openpgp":
       return new OpenPgpCard({ ...options, pin: codes.pin, adminPin: codes.puk, resetCode: codes.resetCode });
   }
+}
+
+/** The options every virtual card takes. */
+function pick(options: VirtualCardOptions): VirtualCardOptions {
+  return { ...(options.apduLog ? { apduLog: options.apduLog } : {}), ...(options.faults ? { faults: options.faults } : {}) };
 }

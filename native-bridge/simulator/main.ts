@@ -5,6 +5,9 @@
  *  [--reset-code CODE] (a resetting code is set; none by default)
  *  pkcs15 only: [--quirks a,b,c] (counts-empty-verify, no-pad-char, pins-in-subdf,
  *  local-refs, ef-dir-only, bcd, no-puk-entry; see pkcs15-card.ts)
+ *  piv only: [--global-pin] (a non-YubiKey card whose Discovery object makes the global
+ *  PIN, reference 00, primary; --pin sets it) [--openpgp] (a security key: PIV and OpenPGP
+ *  side by side on one card with the YubiKey 5 ATR; see composite-card.ts)
  * Inserts a virtual card into vpcd's reader until the process is stopped.
  * (The codes given here configure a test card; they are not anybody's real codes.)
  */
@@ -26,6 +29,8 @@ const { values } = parseArgs({
     kdf: { type: "string" },
     "reset-code": { type: "string" },
     quirks: { type: "string" },
+    "global-pin": { type: "boolean" },
+    openpgp: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -34,7 +39,8 @@ if (values.help) {
   process.stdout.write(
     "usage: npm run sim -- --profile pkcs15|piv|openpgp [--port 35963] [--pin CODE] [--sign-pin CODE] [--puk CODE] [--apdu-log FILE]\n" +
       "       openpgp only: [--kdf sha256|sha512] [--reset-code CODE]\n" +
-      `       pkcs15 only: [--quirks a,b,c] (${PKCS15_QUIRKS.join(", ")})\n`,
+      `       pkcs15 only: [--quirks a,b,c] (${PKCS15_QUIRKS.join(", ")})\n` +
+      "       piv only: [--global-pin] [--openpgp] (PIV and OpenPGP on one card)\n",
   );
   process.exit(0);
 }
@@ -57,6 +63,15 @@ if (quirks !== undefined && (profile !== "pkcs15" || !quirks.every(isPkcs15Quirk
   process.stderr.write(`--quirks is for --profile pkcs15 and takes: ${PKCS15_QUIRKS.join(", ")}\n`);
   process.exit(2);
 }
+if ((values["global-pin"] || values.openpgp) && profile !== "piv") {
+  process.stderr.write("--global-pin and --openpgp are for --profile piv\n");
+  process.exit(2);
+}
+if (values["global-pin"] && values.openpgp) {
+  // --openpgp is a YubiKey, and a YubiKey's PIV has no global PIN (see piv-card.ts).
+  process.stderr.write("--global-pin and --openpgp do not combine: the security key has no global PIN\n");
+  process.exit(2);
+}
 const logFile = values["apdu-log"];
 if (logFile) writeFileSync(logFile, "");
 const card = createCard(
@@ -66,6 +81,8 @@ const card = createCard(
     ...(logFile ? { apduLog: (line: string) => appendFileSync(logFile, line + "\n") } : {}),
     ...(kdf ? { kdf } : {}),
     ...(quirks ? { quirks: quirks.filter(isPkcs15Quirk) } : {}),
+    ...(values["global-pin"] ? { globalPin: true } : {}),
+    ...(values.openpgp ? { openpgp: true } : {}),
   },
 );
 
