@@ -372,7 +372,13 @@ export async function benchVariant(variant: Variant, transport: Transport, opts:
   const row: VariantRow = { variant: variant.name, profile: variant.profile, transport: transport.name, notes: [] };
   const T = opts.stepTimeoutMs;
   const target = { reader: transport.reader };
-  await withTimeout(`inserting the ${variant.name} card`, T, transport.insert(card));
+  try {
+    await withTimeout(`inserting the ${variant.name} card`, T, transport.insert(card));
+  } catch (error) {
+    row.notes.push((error as Error).message);
+    await withTimeout(`removing the ${variant.name} card`, T, transport.remove()).catch(() => undefined);
+    return row;
+  }
   try {
     // Cold: a new service each run, as a new process sees the card.
     let ids: { pinId: string; pukId: string | undefined } | undefined;
