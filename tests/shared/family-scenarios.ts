@@ -36,6 +36,15 @@ export interface FamilyFacts {
   puk: string;
   pinTries: number;
   pukTries: number;
+  /** false where the PUK's count cannot be read safely (PIV without GET METADATA). Default: triesReadable. */
+  pukTriesReadable?: boolean;
+  /** false where the PIN cannot be unblocked (the PIV global PIN): refused before any APDU. */
+  pinCanUnblock?: boolean;
+  /**
+   * false where the PIN's limit is unknown: right after a change the count is unknown too
+   * (the card answers the re-read with 9000, "verified", and says no limit). Default true.
+   */
+  pinMaxTriesKnown?: boolean;
   /** The errors of a wrong and a blocked unblocking code (default PUK_WRONG, PUK_BLOCKED). */
   unblockerErrors?: { wrong: string; blocked: string };
   /** A valid new PIN under the default rules. */
@@ -61,6 +70,10 @@ export function familyScenarios(facts: FamilyFacts, rig: () => Rig): void {
   const errors = facts.unblockerErrors ?? { wrong: "PUK_WRONG", blocked: "PUK_BLOCKED" };
   /** What a status shows for a full counter: the count, or unknown where it cannot be read. */
   const full = (n: number) => (readable ? n : null);
+  const pukReadable = facts.pukTriesReadable ?? readable;
+  const canUnblock = facts.pinCanUnblock !== false;
+  /** The PIN's count right after our own successful change or unblock. */
+  const afterSuccess = readable && facts.pinMaxTriesKnown !== false ? facts.pinTries : null;
   const fresh = async () => {
     const card = facts.create ? facts.create() : createCard(profile);
     await rig().insert(card);
@@ -80,7 +93,7 @@ export function familyScenarios(facts: FamilyFacts, rig: () => Rig): void {
       const pin = r.value.codes.find((c) => c.id === pinId)!;
       expect(pin).toMatchObject({ blocked: false, kind: "pin", triesLeft: full(facts.pinTries), triesKnown: readable });
       expect(pin.state).toBe(readable ? "ok" : "unknown");
-      expect(r.value.codes.find((c) => c.id === pukId)!.triesLeft).toBe(full(facts.pukTries));
+      expect(r.value.codes.find((c) => c.id === pukId)!.triesLeft).toBe(pukReadable ? facts.pukTries : null);
       // Reading them spent nothing: the card's own counters are full.
       expect(facts.counters(card)).toEqual({ pin: facts.pinTries, puk: facts.pukTries });
     });
@@ -104,7 +117,7 @@ export function familyScenarios(facts: FamilyFacts, rig: () => Rig): void {
       const r = await rig().service.changePin(pinId, s(facts.pin), s(facts.newPin), { reader: rig().reader });
       expect(r.ok, JSON.stringify(r)).toBe(true);
       expect(facts.pinOf(card)).toBe(facts.newPin);
-      expect(tries(r, pinId)).toBe(full(facts.pinTries));
+      expect(tries(r, pinId)).toBe(afterSuccess);
       expect(facts.counters(card).pin).toBe(facts.pinTries);
     });
 
@@ -131,26 +144,44 @@ export function familyScenarios(facts: FamilyFacts, rig: () => Rig): void {
       expect(!refused.ok && refused.error.code).toBe("PIN_BLOCKED");
 
       const unblocked = await rig().service.unblockPin(pinId, s(facts.puk), s(facts.newPin), { reader });
+      if (!canUnblock) {
+        // Nothing can unblock this PIN: refused before anything reaches the card.
+        expect(!unblocked.ok && unblocked.error.code).toBe("OPERATION_NOT_ALLOWED");
+        expect(facts.counters(card)).toEqual({ pin: 0, puk: facts.pukTries });
+        return;
+      }
       expect(unblocked.ok, JSON.stringify(unblocked)).toBe(true);
-      expect(tries(unblocked, pinId)).toBe(full(facts.pinTries));
+      expect(tries(unblocked, pinId)).toBe(afterSuccess);
       expect(facts.counters(card).pin).toBe(facts.pinTries);
       expect(facts.pinOf(card)).toBe(facts.newPin);
     });
 
-    it("counts a wrong PUK down and blocks the PUK at its limit", async () => {
-      const card = await fresh();
-      const reader = rig().reader;
-      for (let left = facts.pukTries - 1; left >= 1; left--) {
-        const r = await rig().service.unblockPin(pinId, s(wrongOf(facts.puk)), s(facts.newPin), { reader });
-        expect(!r.ok && r.error).toMatchObject({ code: errors.wrong, triesLeft: left });
-      }
-      const last = await rig().service.unblockPin(pinId, s(wrongOf(facts.puk)), s(facts.newPin), { reader });
-      expect(!last.ok && last.error.code).toBe(errors.blocked);
-      const right = await rig().service.unblockPin(pinId, s(facts.puk), s(facts.newPin), { reader });
-      expect(!right.ok && right.error.code).toBe(errors.blocked);
-      expect(facts.counters(card).puk).toBe(0);
-      expect(facts.pinOf(card)).toBe(facts.pin);
-    });
+    it(
+      canUnblock ? "counts a wrong PUK down and blocks the PUK at its limit" : "refuses to unblock a PIN nothing can unblock",
+      async () => {
+        const card = await fresh();
+        const reader = rig().reader;
+        if (!canUnblock) {
+          await rig().service.status({ reader });
+          const sent = card.apduCount;
+          const r = await rig().service.unblockPin(pinId, s(wrongOf(facts.puk)), s(facts.newPin), { reader });
+          expect(!r.ok && r.error.code).toBe("OPERATION_NOT_ALLOWED");
+          expect(card.apduCount).toBe(sent);
+          expect(facts.counters(card)).toEqual({ pin: facts.pinTries, puk: facts.pukTries });
+          return;
+        }
+        for (let left = facts.pukTries - 1; left >= 1; left--) {
+          const r = await rig().service.unblockPin(pinId, s(wrongOf(facts.puk)), s(facts.newPin), { reader });
+          expect(!r.ok && r.error).toMatchObject({ code: errors.wrong, triesLeft: left });
+        }
+        const last = await rig().service.unblockPin(pinId, s(wrongOf(facts.puk)), s(facts.newPin), { reader });
+        expect(!last.ok && last.error.code).toBe(errors.blocked);
+        const right = await rig().service.unblockPin(pinId, s(facts.puk), s(facts.newPin), { reader });
+        expect(!right.ok && right.error.code).toBe(errors.blocked);
+        expect(facts.counters(card).puk).toBe(0);
+        expect(facts.pinOf(card)).toBe(facts.pin);
+      },
+    );
 
     it("refuses a bad new PIN with its own code and sends no APDU", async () => {
       const card = await fresh();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach } from "vitest";
 import { CardService } from "../../native-bridge/service/card-service.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { FAMILY_FACTS, familyScenarios, type Rig } from "../shared/family-scenarios.js";
+import { PIV_VARIANTS } from "../shared/variants-piv.js";
 
 let rig: Rig;
 let readers: InProcessReaders;
@@ -17,4 +18,4 @@ beforeEach(() => {
 });
 afterEach(() => rig.service.close());
 
-for (const facts of FAMILY_FACTS) familyScenarios(facts, () => rig);
+for (const facts of [...FAMILY_FACTS, ...PIV_VARIANTS]) familyScenarios(facts, () => rig);
