@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
-import { SecurityKeyCard } from "../renderer/security-key-card.js";
+import { CompositeCard as SecurityKeyCard } from "../../native-bridge/simulator/composite-card.js";
 import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
 import { cardPresent, pcscBackend, PORTS, READER_1, waitFor } from "../integration/pcsc-rig.js";
 import { axeViolations, launchBrowser, shot, startPreview, type Preview } from "./browser.js";

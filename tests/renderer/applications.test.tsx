@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PivCard } from "../../native-bridge/simulator/piv-card.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { renderApp } from "./harness.js";
-import { SecurityKeyCard } from "./security-key-card.js";
+import { CompositeCard as SecurityKeyCard } from "../../native-bridge/simulator/composite-card.js";
 
 afterEach(() => cleanup());
 

@@ -8,7 +8,7 @@ import { CHANNELS } from "../../renderer/contract.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { UnknownCardForTests } from "../shared/unknown-card.js";
-import { SecurityKeyCard } from "../renderer/security-key-card.js";
+import { CompositeCard as SecurityKeyCard } from "../../native-bridge/simulator/composite-card.js";
 import { fakeElectron, FakeBrowserWindow, FakeNotification, FakeTray, policyFrom } from "./electron-fakes.js";
 
 const PAGE = "file:///opt/pinwarden/dist/renderer/index.html";
