@@ -90,7 +90,8 @@ export const CARD_TABLE: readonly Row[] = [
     // historical bytes carry "Yubikey".
     name: "YubiKey",
     atrText: "yubikey",
-    source: "yubikey-manager yubikit/piv.py and openpgp.py (PIV and OpenPGP applets; GET METADATA from 5.3); SP 800-73-4 §3.2.1 (empty VERIFY)",
+    source:
+      "yubikey-manager yubikit/piv.py and openpgp.py (PIV and OpenPGP applets; GET METADATA from 5.3); SP 800-73-4 §3.2.1 (empty VERIFY)",
     apps: ["piv", "openpgp"],
     emptyVerifySafe: true,
     localReference: "asStored",
@@ -131,6 +132,13 @@ function matches(row: Row, atr: Buffer): boolean {
 export function knowledgeFor(atr: Buffer): CardKnowledge {
   const row = CARD_TABLE.find((r) => matches(r, atr));
   if (!row) return UNKNOWN_CARD;
-  const { atr: _atr, mask: _mask, atrText: _text, ...facts } = row;
+  const facts: CardKnowledge = {
+    name: row.name,
+    source: row.source,
+    emptyVerifySafe: row.emptyVerifySafe,
+    localReference: row.localReference,
+  };
+  if (row.apps) facts.apps = row.apps;
+  if (row.maxTries) facts.maxTries = row.maxTries;
   return facts;
 }

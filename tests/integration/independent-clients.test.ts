@@ -3,7 +3,6 @@
  * pkcs15-tool), yubico-piv-tool and GnuPG. Where they disagree with our virtual card,
  * the virtual card is wrong. Each test also checks that Pinwarden reads the same state.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,18 +11,7 @@ import { OpenPgpCard } from "../../native-bridge/simulator/openpgp-card.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { PivCard } from "../../native-bridge/simulator/piv-card.js";
 import { s, tries } from "../shared/family-scenarios.js";
-import { pcscBackend, READER_0, vpcdRig } from "./pcsc-rig.js";
-
-/** Runs a client without blocking: the virtual card answers from this same process. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: string; status: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, timeout: 30_000 });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.on("close", (status) => resolve({ out, status }));
-  });
-}
+import { pcscBackend, READER_0, vpcdRig, runClient } from "./pcsc-rig.js";
 
 let rig: ReturnType<typeof vpcdRig>;
 let workDir: string;
@@ -46,7 +34,7 @@ describe("pkcs15 virtual card", () => {
     const card = new Pkcs15Card();
     await rig.insert(card);
     await rig.service.changePin("sign", s("999999"), s("246810"), { reader: READER_0 });
-    const r = await run("opensc-tool", [
+    const r = await runClient("opensc-tool", [
       "-r",
       "0",
       "-s",
@@ -67,13 +55,13 @@ describe("pkcs15 virtual card", () => {
     const card = new Pkcs15Card();
     await rig.insert(card);
     const env = { OPENSC_CONF: openscConf };
-    const list = await run("pkcs15-tool", ["--reader", "0", "--list-pins"], env);
+    const list = await runClient("pkcs15-tool", ["--reader", "0", "--list-pins"], env);
     expect(list.out).toContain("PIN [Legitimering]");
     expect(list.out).toContain("PIN [Underskrift]");
     expect(list.out).toMatch(/PIN \[PUK\][\s\S]*unblockingPin/);
     expect(list.out).toMatch(/Reference\s*: 130 \(0x82\)/);
 
-    const wrong = await run(
+    const wrong = await runClient(
       "pkcs15-tool",
       ["--reader", "0", "--change-pin", "--auth-id", "01", "--pin", "999999", "--new-pin", "246810"],
       env,
@@ -81,7 +69,7 @@ describe("pkcs15 virtual card", () => {
     expect(wrong.out).toContain("tries left: 2");
     expect(tries(await rig.service.status({ reader: READER_0 }), "auth")).toBe(2);
 
-    const unblock = await run(
+    const unblock = await runClient(
       "pkcs15-tool",
       ["--reader", "0", "--unblock-pin", "--auth-id", "01", "--puk", "12345678", "--new-pin", "135790"],
       env,
@@ -95,7 +83,7 @@ describe("pkcs15 virtual card", () => {
 });
 
 describe("PIV virtual card", () => {
-  const ykpiv = (...args: string[]) => run("yubico-piv-tool", ["-r", READER_0, ...args]);
+  const ykpiv = (...args: string[]) => runClient("yubico-piv-tool", ["-r", READER_0, ...args]);
 
   it("verifies, changes and unblocks with yubico-piv-tool, and Pinwarden sees the same counters", async () => {
     const card = new PivCard();
@@ -117,7 +105,7 @@ describe("PIV virtual card", () => {
 
   it("lists PIN 80 and PUK 81 in OpenSC's PIV driver", async () => {
     await rig.insert(new PivCard());
-    const list = await run("pkcs15-tool", ["--reader", "0", "--list-pins"]);
+    const list = await runClient("pkcs15-tool", ["--reader", "0", "--list-pins"]);
     expect(list.out).toMatch(/Reference\s*: 128 \(0x80\)/);
     expect(list.out).toMatch(/PIV PUK[\s\S]*Reference\s*: 129 \(0x81\)/);
   });
@@ -131,7 +119,7 @@ describe("OpenPGP virtual card", () => {
     const home = mkdtempSync(join(workDir, "gnupg-"));
     writeFileSync(join(home, "scdaemon.conf"), `disable-ccid\nreader-port ${READER_0}\n`);
     try {
-      const r = await run("gpg", ["--card-status"], { GNUPGHOME: home });
+      const r = await runClient("gpg", ["--card-status"], { GNUPGHOME: home });
       expect(r.out).toContain("Application type .: OpenPGP");
       expect(r.out).toMatch(/Serial number \.+: 00004242/);
       expect(r.out).toMatch(/PIN retry counter : 2 0 3/);
@@ -139,19 +127,19 @@ describe("OpenPGP virtual card", () => {
       const held = await rig.service.status({ reader: READER_0 });
       expect(!held.ok && held.error.code).toBe("CARD_IN_USE");
       // …and works again once it lets go.
-      await run("gpgconf", ["--kill", "scdaemon"], { GNUPGHOME: home });
+      await runClient("gpgconf", ["--kill", "scdaemon"], { GNUPGHOME: home });
       const status = await rig.service.status({ reader: READER_0 });
       expect(status.ok && status.value.card.serial, JSON.stringify(status)).toBe("00004242");
       expect(tries(status, "user")).toBe(2);
       expect(tries(status, "admin")).toBe(3);
     } finally {
-      await run("gpgconf", ["--kill", "all"], { GNUPGHOME: home });
+      await runClient("gpgconf", ["--kill", "all"], { GNUPGHOME: home });
     }
   });
 
   it("gives openpgp-tool the cardholder data of a real card", async () => {
     await rig.insert(new OpenPgpCard());
-    const r = await run("openpgp-tool", ["--reader", "0"]);
+    const r = await runClient("openpgp-tool", ["--reader", "0"]);
     expect(r.out).toMatch(/Language:\s+sv/);
   });
 });

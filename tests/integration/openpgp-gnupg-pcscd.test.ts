@@ -12,7 +12,6 @@
  * DIGEST_ALGO_SHA256, 32 bytes), so a SHA-512 KDF card is not one GnuPG can use: the
  * SHA-512 variant is covered in-process and by the family scenarios only.
  */
-import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,17 +19,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { OpenPgpCard } from "../../native-bridge/simulator/openpgp-card.js";
 import { familyScenarios, s } from "../shared/family-scenarios.js";
 import { OPENPGP_VARIANTS } from "../shared/variants-openpgp.js";
-import { pcscBackend, READER_0, vpcdRig } from "./pcsc-rig.js";
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: string; status: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, timeout: 30_000 });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.on("close", (status) => resolve({ out, status }));
-  });
-}
+import { pcscBackend, READER_0, vpcdRig, runClient } from "./pcsc-rig.js";
 
 const RC = "reset-code-1";
 let rig: ReturnType<typeof vpcdRig>;
@@ -49,16 +38,16 @@ const gpgEnv = () => {
  * The agent goes too: after its scdaemon is killed, its next SCD command reads a broken
  * pipe, and a fresh agent starts a fresh scdaemon (which also forgets any verified PIN).
  */
-const releaseCard = () => run("gpgconf", ["--kill", "all"], gpgEnv());
+const releaseCard = () => runClient("gpgconf", ["--kill", "all"], gpgEnv());
 
 /** Asks scdaemon to VERIFY `pin` (PW1, or PW3 with `admin`): true when the card took it. */
 async function gnupgChecks(pin: string, admin = false): Promise<{ ok: boolean; out: string }> {
   writeFileSync(pinFile, pin, { mode: 0o600 });
   try {
-    const serial = await run("gpg-connect-agent", ["SCD SERIALNO openpgp", "/bye"], gpgEnv());
+    const serial = await runClient("gpg-connect-agent", ["SCD SERIALNO openpgp", "/bye"], gpgEnv());
     const id = /S SERIALNO ([0-9A-F]{32})/.exec(serial.out)?.[1];
     if (!id) return { ok: false, out: serial.out };
-    const r = await run("gpg-connect-agent", [`SCD CHECKPIN ${id}${admin ? "[CHV3]" : ""}`, "/bye"], gpgEnv());
+    const r = await runClient("gpg-connect-agent", [`SCD CHECKPIN ${id}${admin ? "[CHV3]" : ""}`, "/bye"], gpgEnv());
     return { ok: /^OK/m.test(r.out) && !/^ERR/m.test(r.out), out: r.out };
   } finally {
     writeFileSync(pinFile, "");
@@ -96,7 +85,7 @@ beforeEach(async () => {
   writeFileSync(join(home, "scdaemon.conf"), `disable-ccid\nreader-port ${READER_0}\n`);
 });
 afterEach(async () => {
-  if (usedGnupg) await run("gpgconf", ["--kill", "all"], gpgEnv());
+  if (usedGnupg) await runClient("gpgconf", ["--kill", "all"], gpgEnv());
   usedGnupg = false;
   await rig.cleanup();
 });
@@ -104,7 +93,7 @@ afterEach(async () => {
 describe("OpenPGP card with KDF (SHA-256), judged by GnuPG", () => {
   it("gpg --card-status shows KDF on", async () => {
     await rig.insert(new OpenPgpCard({ kdf: "sha256", wrapAppData: true }));
-    const r = await run("gpg", ["--card-status"], gpgEnv());
+    const r = await runClient("gpg", ["--card-status"], gpgEnv());
     await releaseCard();
     expect(r.out).toMatch(/KDF setting \.+: on/);
     expect(r.out).toMatch(/PIN retry counter : 3 0 3/);

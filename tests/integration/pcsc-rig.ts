@@ -2,6 +2,7 @@
  * A rig on the real PC/SC stack: pcscd with the vpcd driver, our PcscReaders on the
  * pcsclite binding, and virtual cards inserted over vpcd's socket.
  */
+import { spawn } from "node:child_process";
 import { PcscReaders } from "../../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend } from "../../native-bridge/pcsc/types.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
@@ -62,4 +63,18 @@ export function vpcdRig(backend: ReaderBackend, reader = READER_0): Rig & { inse
     },
   };
   return rig;
+}
+
+/**
+ * Runs an independent client (opensc-tool, pkcs15-tool, yubico-piv-tool, gpg) without
+ * blocking: the virtual card answers from this same process. Output is stdout and stderr.
+ */
+export function runClient(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: string; status: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, timeout: 30_000 });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    child.on("close", (status) => resolve({ out, status }));
+  });
 }

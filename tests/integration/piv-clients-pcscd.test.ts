@@ -10,7 +10,6 @@
  *   reads. The cards' own counters are read from the card objects (this process).
  * Run under the shared pcscd lock (see ../shared/TESTING.md).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,22 +17,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CompositeCard } from "../../native-bridge/simulator/composite-card.js";
 import { PivCard } from "../../native-bridge/simulator/piv-card.js";
 import { s, tries } from "../shared/family-scenarios.js";
-import { pcscBackend, READER_0, vpcdRig } from "./pcsc-rig.js";
+import { pcscBackend, READER_0, vpcdRig, runClient } from "./pcsc-rig.js";
 
-/** Runs a client without blocking: the virtual card answers from this same process. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ out: string; status: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, timeout: 30_000 });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.on("close", (status) => resolve({ out, status }));
-  });
-}
-
-const ykpiv = (...args: string[]) => run("yubico-piv-tool", ["-r", READER_0, ...args]);
+const ykpiv = (...args: string[]) => runClient("yubico-piv-tool", ["-r", READER_0, ...args]);
 /** OpenSC's PIV driver; auth-id 01 is its first PIN, the global PIN where Discovery says so (pkcs15-piv.c). */
-const openscVerify = (pin: string) => run("pkcs15-tool", ["--reader", "0", "--verify-pin", "--auth-id", "01", "--pin", pin]);
+const openscVerify = (pin: string) => runClient("pkcs15-tool", ["--reader", "0", "--verify-pin", "--auth-id", "01", "--pin", pin]);
 
 let rig: ReturnType<typeof vpcdRig>;
 let workDir: string;
@@ -50,7 +38,7 @@ afterEach(async () => rig.cleanup());
 describe("the global-PIN PIV card", () => {
   it("OpenSC lists the global PIN (reference 00) as Pinwarden does", async () => {
     await rig.insert(new PivCard({ globalPin: true }));
-    const list = await run("pkcs15-tool", ["--reader", "0", "--list-pins"]);
+    const list = await runClient("pkcs15-tool", ["--reader", "0", "--list-pins"]);
     expect(list.out).toMatch(/PIN \[Global PIN\][\s\S]*?Reference\s*: 0 \(0x00\)/);
     const status = await rig.service.status({ reader: READER_0 });
     expect(status.ok && status.value.codes.find((c) => c.id === "auth")).toMatchObject({ label: "Global PIN", triesLeft: 5 });
@@ -109,16 +97,16 @@ describe("the composite security key (PIV and OpenPGP on one card)", () => {
     await rig.insert(card);
     await rig.service.changePin("user", s("999999"), s("246810"), { reader: READER_0, app: "openpgp" });
     expect(card.openpgp.pw1.triesLeft).toBe(2);
-    const tool = await run("openpgp-tool", ["--reader", "0"]);
+    const tool = await runClient("openpgp-tool", ["--reader", "0"]);
     expect(tool.out).toMatch(/Language:\s+sv/);
     const home = mkdtempSync(join(workDir, "gnupg-"));
     writeFileSync(join(home, "scdaemon.conf"), `disable-ccid\nreader-port ${READER_0}\n`);
     try {
-      const g = await run("gpg", ["--card-status"], { GNUPGHOME: home });
+      const g = await runClient("gpg", ["--card-status"], { GNUPGHOME: home });
       expect(g.out).toContain("Application type .: OpenPGP");
       expect(g.out).toMatch(/PIN retry counter : 2 0 3/);
     } finally {
-      await run("gpgconf", ["--kill", "all"], { GNUPGHOME: home });
+      await runClient("gpgconf", ["--kill", "all"], { GNUPGHOME: home });
     }
     const status = await rig.service.status({ reader: READER_0, app: "openpgp" });
     expect(tries(status, "user")).toBe(2);

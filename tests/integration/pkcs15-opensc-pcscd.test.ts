@@ -6,25 +6,16 @@
  * virtual card disagree, the virtual card is wrong. The card object lives in this process,
  * so its own counters and stored codes are read directly.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Pkcs15Card, type Pkcs15Quirk } from "../../native-bridge/simulator/pkcs15-card.js";
 import { s } from "../shared/family-scenarios.js";
-import { pcscBackend, READER_0, vpcdRig } from "./pcsc-rig.js";
+import { pcscBackend, READER_0, vpcdRig, runClient } from "./pcsc-rig.js";
 
-/** Runs a client without blocking: the virtual card answers from this same process. */
-function run(args: string[], env: NodeJS.ProcessEnv, tool = "pkcs15-tool"): Promise<{ out: string; status: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(tool, ["--reader", "0", ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.on("close", (status) => resolve({ out, status }));
-  });
-}
+/** pkcs15-tool (or another OpenSC tool) on the first reader. */
+const run = (args: string[], env: NodeJS.ProcessEnv, tool = "pkcs15-tool") => runClient(tool, ["--reader", "0", ...args], env);
 
 let rig: ReturnType<typeof vpcdRig>;
 let workDir: string;

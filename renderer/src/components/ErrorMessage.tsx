@@ -2,11 +2,14 @@ import { useTranslation } from "react-i18next";
 import type { ApiError } from "../../contract.js";
 import { useApp } from "../state/store.js";
 
-const UNKNOWN = "\u0000";
+const NO_PHONES: string[] = [];
+
+/** Stands for "no count" until the sentence is built; never shown. */
+const UNKNOWN = "\u2047";
 
 /** Never "Tries left: ?": where the card's answer carried no count, say that instead. */
 function withoutUnknownCount(sentence: string, why: string): string {
-  return sentence.includes(UNKNOWN) ? sentence.replace(/\s*[^.]*\u0000\.?/, ` ${why}`) : sentence;
+  return sentence.includes(UNKNOWN) ? sentence.replace(/\s*[^.]*\u2047\.?/, ` ${why}`) : sentence;
 }
 
 /**
@@ -15,7 +18,8 @@ function withoutUnknownCount(sentence: string, why: string): string {
  */
 export function ErrorMessage({ error, noPuk = false }: { error: ApiError; noPuk?: boolean }) {
   const { t } = useTranslation();
-  const phones = useApp((s) => s.info?.helpdeskPhone ?? []);
+  // A stable empty list: a new [] per call would make zustand re-render without end.
+  const phones = useApp((s) => s.info?.helpdeskPhone ?? NO_PHONES);
   const open = useApp((s) => s.open);
   const needsHelpdesk = ["PUK_BLOCKED", "CARD_ERROR", "PCSC_UNAVAILABLE", "CARD_UNSUPPORTED", "REQUEST_REJECTED"].includes(error.code);
   return (
