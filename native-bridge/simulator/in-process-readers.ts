@@ -24,7 +24,8 @@ export class InProcessReaders implements ReaderBackend {
   #available = true;
 
   constructor(readerNames: string[] = ["Pinwarden Virtual Reader"]) {
-    for (const name of readerNames) this.#slots.set(name, { state: { name, cardPresent: false, insertion: 0 }, generation: 0, waiters: [] });
+    for (const name of readerNames)
+      this.#slots.set(name, { state: { name, cardPresent: false, insertion: 0 }, generation: 0, waiters: [] });
   }
 
   get serviceAvailable(): boolean {
