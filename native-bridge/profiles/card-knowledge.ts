@@ -26,6 +26,12 @@ export interface CardKnowledge {
   emptyVerifySafe: boolean;
   /** How a PKCS#15 pinReference goes into P2: as the AODF stores it, or with bit 8 set. */
   localReference: "asStored" | "setBit8";
+  /**
+   * The card OS wants every PIN padded to its stored length, whatever the AODF's
+   * needsPadding flag says (OpenSC's CardOS driver sets SC_PIN_CMD_NEED_PADDING on every
+   * PIN command): an unpadded PIN would be compared with a padded one and spend a try.
+   */
+  alwaysPad?: boolean;
   /** Try limits this card is documented to have, where the card itself does not say. */
   maxTries?: { pin?: number; puk?: number };
 }
@@ -45,7 +51,8 @@ export const UNKNOWN_CARD: CardKnowledge = {
   localReference: "asStored",
 };
 
-const CARDOS_SOURCE = "OpenSC src/libopensc/card-cardos.c (ATR table; pin_cmd sets P2 bit 8; empty VERIFY opted in from CardOS 5)";
+const CARDOS_SOURCE =
+  "OpenSC src/libopensc/card-cardos.c (ATR table; cardos_pin_cmd sets P2 bit 8 and SC_PIN_CMD_NEED_PADDING; empty VERIFY opted in from CardOS 5)";
 
 /**
  * The rows. Order matters only where masks overlap (first match wins). Keep each row's
@@ -59,6 +66,7 @@ export const CARD_TABLE: readonly Row[] = [
     apps: ["pkcs15"],
     emptyVerifySafe: false,
     localReference: "setBit8",
+    alwaysPad: true,
   },
   {
     name: "CardOS 5.0",
@@ -67,6 +75,7 @@ export const CARD_TABLE: readonly Row[] = [
     apps: ["pkcs15"],
     emptyVerifySafe: true,
     localReference: "setBit8",
+    alwaysPad: true,
   },
   {
     name: "CardOS 5.3",
@@ -75,6 +84,7 @@ export const CARD_TABLE: readonly Row[] = [
     apps: ["pkcs15"],
     emptyVerifySafe: true,
     localReference: "setBit8",
+    alwaysPad: true,
   },
   {
     name: "CardOS 5.3",
@@ -83,6 +93,7 @@ export const CARD_TABLE: readonly Row[] = [
     apps: ["pkcs15"],
     emptyVerifySafe: true,
     localReference: "setBit8",
+    alwaysPad: true,
   },
   {
     // YubiKey 4 "3B F8 13 00 00 81 31 FE 15 59 75 62 69 6B 65 79 34 D4", YubiKey 5 NFC
@@ -140,5 +151,6 @@ export function knowledgeFor(atr: Buffer): CardKnowledge {
   };
   if (row.apps) facts.apps = row.apps;
   if (row.maxTries) facts.maxTries = row.maxTries;
+  if (row.alwaysPad) facts.alwaysPad = true;
   return facts;
 }

@@ -276,12 +276,12 @@ const DIGIT_TYPES: number[] = [PinType.bcd, PinType.halfNibbleBcd, PinType.iso95
 const NUMERIC_TYPES: number[] = [PinType.bcd, PinType.asciiNumeric, PinType.halfNibbleBcd, PinType.iso9564_1];
 
 /** The most characters the card can take, as OpenSC derives it (pkcs15-pin.c) and as padding fits. */
-function maxLengthOf(p: PinObject): number {
+function maxLengthOf(p: PinObject, padded: boolean): number {
   const bcd = p.pinType === PinType.bcd;
   const stored = bcd ? 2 * p.storedLength : p.storedLength;
   let max = p.maxLength ?? (p.storedLength ? stored : 8);
   // Padded to storedLength (BCD: storedLength/2 bytes): a longer code cannot be sent.
-  if (p.flags.needsPadding && p.storedLength) max = Math.min(max, bcd ? 2 * Math.floor(p.storedLength / 2) : p.storedLength);
+  if (padded && p.storedLength) max = Math.min(max, bcd ? 2 * Math.floor(p.storedLength / 2) : p.storedLength);
   // ISO 9564-1 format 2 carries 4 to 12 digits.
   if (p.pinType === PinType.iso9564_1) max = Math.min(max, 12);
   return max;
@@ -340,6 +340,8 @@ export function layoutFromObjects(
       syntheticFrom ??= p;
     }
     const initialized = p.flags.initialized;
+    // Padded where the AODF says so, or where the card OS pads every PIN (CardOS).
+    const padded = p.flags.needsPadding || knowledge?.alwaysPad === true;
     const code: Pkcs15Code = {
       id: ids.get(p)!,
       label: p.label,
@@ -347,7 +349,7 @@ export function layoutFromObjects(
       reference: wireReference(p.reference, knowledge),
       storedReference: p.reference,
       minLength: p.minLength,
-      maxLength: maxLengthOf(p),
+      maxLength: maxLengthOf(p, padded),
       numeric: NUMERIC_TYPES.includes(p.pinType),
       charset: DIGIT_TYPES.includes(p.pinType) ? "digits" : "any",
       // PKCS#15 does not record a retry limit: only a documented fact about the card gives one.
@@ -358,7 +360,7 @@ export function layoutFromObjects(
       pinType: p.pinType,
       storedLength: p.storedLength,
       padChar: p.padChar ?? 0x00,
-      needsPadding: p.flags.needsPadding,
+      needsPadding: padded,
       initialized,
       described: true,
     };

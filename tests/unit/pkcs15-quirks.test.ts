@@ -219,6 +219,15 @@ describe("PKCS#15 AODF entries as OpenSC reads them", () => {
     expect(layout.codes.map((c) => c.label)).toEqual(["Global", "User", "PUK"]);
   });
 
+  it("pads every PIN on a CardOS card, as OpenSC's CardOS driver does, even without needsPadding", () => {
+    const flags = { ...pinObject().flags, needsPadding: false };
+    const cardos = knowledgeFor(Buffer.from("3BD21802C10A31FE58C80D51", "hex"));
+    const onCardOs = layoutFromObjects([pinObject({ flags, storedLength: 8 })], undefined, undefined, undefined, cardos).codes[0]!;
+    expect(encodeCode(onCardOs, s("123456")).toString("hex")).toBe("3132333435360000");
+    // The same AODF on a card the table does not know: sent as typed (sec.c pads only on request).
+    expect(enc({ flags, storedLength: 8 }, "123456")).toBe("313233343536");
+  });
+
   it("a PIN not initialized cannot be changed", () => {
     const flags = { ...pinObject().flags, initialized: false };
     expect(code({ flags })).toMatchObject({ canChange: false, initialized: false });
