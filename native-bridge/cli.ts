@@ -134,7 +134,8 @@ function errorJson(error: ErrorInfo, lang: Language) {
   return { error: { ...error, support: ERROR_CATALOG[error.code].support, message: describeError(error.code, error, lang) } };
 }
 
-function formatStatus(s: CardStatus, lang: Language, only?: Family): string {
+/** `only`: one application; `codes`: only these codes (after a change: the ones it touched). */
+function formatStatus(s: CardStatus, lang: Language, only?: Family, codes?: readonly string[]): string {
   const t = TEXT[lang];
   const apps = s.applications.filter((a) => only === undefined || a.app === only);
   const lines = [`${t.reader}: ${s.reader}`];
@@ -147,7 +148,8 @@ function formatStatus(s: CardStatus, lang: Language, only?: Family): string {
   const width = Math.max(...apps.flatMap((a) => a.codes.map((c) => `${c.label} (${c.id})`.length)));
   for (const a of apps) {
     if (several) lines.push(`${t.application}: ${a.app}${a.serial ? `, ${t.serial} ${a.serial}` : ""}`);
-    for (const c of a.codes) lines.push(`  ${`${c.label} (${c.id})`.padEnd(width)}  ${t.tries(c)}${t.state[c.state]}`);
+    for (const c of a.codes.filter((x) => !codes || codes.includes(x.id)))
+      lines.push(`  ${`${c.label} (${c.id})`.padEnd(width)}  ${t.tries(c)}${t.state[c.state]}`);
   }
   return lines.join("\n") + "\n";
 }
@@ -438,7 +440,11 @@ export async function main(
       if (!result.ok) return fail(result.error);
       if (values.json) io.out(JSON.stringify({ ok: true, ...statusJson(result.value) }) + "\n");
       else
-        io.out((unblocking ? t.unblocked(code.label) : t.changed(code.label)) + "\n" + formatStatus(result.value, lang, result.value.app));
+        io.out(
+          (unblocking ? t.unblocked(code.label) : t.changed(code.label)) +
+            "\n" +
+            formatStatus(result.value, lang, result.value.app, [id, typed.id]),
+        );
       return EXIT.ok;
     } finally {
       wipeAll(first ?? undefined, next ?? undefined, again ?? undefined);
