@@ -12,8 +12,10 @@ export type Status =
    * OpenSC's iso7816.c treats it as no counter at all.
    */
   | { kind: "failedNoCount" }
-  /** 6983 / 6984: authentication method blocked (or reference data unusable). */
+  /** 6983: authentication method blocked. */
   | { kind: "blocked" }
+  /** 6984: reference data not usable (not activated, or unusable): not a count. */
+  | { kind: "notUsable" }
   /** 6982: security status not satisfied (some OpenPGP cards: wrong PIN). */
   | { kind: "securityStatus" }
   /** 6985: conditions of use not satisfied (e.g. the card's own quality check). */
@@ -44,7 +46,10 @@ export function decodeStatus(sw: number): Status {
   if (sw === 0x6300) return { kind: "failedNoCount" };
   // 6301–630F: the counter some PIV tokens use in place of 63Cx.
   if (sw1 === 0x63 && sw2 <= 0x0f) return { kind: "wrongCode", triesLeft: sw2 };
-  if (sw === 0x6983 || sw === 0x6984) return { kind: "blocked" };
+  if (sw === 0x6983) return { kind: "blocked" };
+  // 6984: reference data not usable (OpenSC iso7816.c: SC_ERROR_REF_DATA_NOT_USABLE), e.g. a
+  // PIN not activated yet: not "blocked", and no count.
+  if (sw === 0x6984) return { kind: "notUsable" };
   if (sw === 0x6982) return { kind: "securityStatus" };
   if (sw === 0x6985) return { kind: "conditions" };
   if (sw === 0x6a80) return { kind: "wrongData" };

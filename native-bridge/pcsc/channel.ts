@@ -34,8 +34,9 @@ export class ApduChannel {
   async send(command: CommandApdu): Promise<Response> {
     let raw = await this.exchange(command);
     let sw = swOf(raw);
-    if (sw >> 8 === 0x6c) {
-      // 6Cxx: wrong Le; the card tells the exact one.
+    // 6Cxx: wrong Le; the card tells the exact one. Never for a command that carries a code:
+    // resending it would present the code twice (each can cost a try).
+    if (sw >> 8 === 0x6c && !command.secret) {
       raw = await this.exchange({ ...command, le: sw & 0xff || 256 });
       sw = swOf(raw);
     }

@@ -121,6 +121,7 @@ export function failWith(code: CodeInfo, status: Status, sw: number): never {
       throw new PinwardenError(blocked, { codeId: code.id, triesLeft: 0 });
     case "conditions":
     case "wrongData":
+    case "notUsable":
       throw new PinwardenError("CARD_REFUSED_CODE", { codeId: code.id, technical: swHex(sw) });
     default:
       throw new PinwardenError("CARD_ERROR", { codeId: code.id, technical: swHex(sw) });

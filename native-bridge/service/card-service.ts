@@ -592,7 +592,9 @@ export class CardService {
 
   #failure(error: unknown, reader?: string): { ok: false; error: { code: PinwardenError["code"] } & PinwardenError["details"] } {
     if (isPinwardenError(error)) {
-      if (reader && ["CARD_REMOVED", "CARD_RESET"].includes(error.code)) this.#cards.delete(reader);
+      // After these nothing learned about the card can be trusted: a command that timed out
+      // may have run on the card. The next status reads everything again.
+      if (reader && ["CARD_REMOVED", "CARD_RESET", "TIMEOUT"].includes(error.code)) this.#cards.delete(reader);
       return { ok: false, error: error.toJSON() };
     }
     // Unexpected: report as a card error, with only the error's class for support.

@@ -23,7 +23,7 @@ describe("status words", () => {
     [0x63c0, { kind: "wrongCode", triesLeft: 0 }],
     [0x6302, { kind: "wrongCode", triesLeft: 2 }],
     [0x6983, { kind: "blocked" }],
-    [0x6984, { kind: "blocked" }],
+    [0x6984, { kind: "notUsable" }],
     [0x6982, { kind: "securityStatus" }],
     [0x6985, { kind: "conditions" }],
     [0x6a80, { kind: "wrongData" }],
