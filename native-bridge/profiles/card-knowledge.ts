@@ -32,6 +32,12 @@ export interface CardKnowledge {
    * PIN command): an unpadded PIN would be compared with a padded one and spend a try.
    */
   alwaysPad?: boolean;
+  /**
+   * The card OS encodes PINs in a format of its own that the AODF does not describe
+   * (OpenSC's STARCOS driver reads it from the card and builds the PIN block itself).
+   * Pinwarden sends no PIN command to such a card rather than guess the format.
+   */
+  ownPinFormat?: boolean;
   /** Try limits this card is documented to have, where the card itself does not say. */
   maxTries?: { pin?: number; puk?: number };
 }
@@ -42,6 +48,8 @@ interface Row extends CardKnowledge {
   mask?: string;
   /** Or: the ATR's bytes, read as ASCII, contain this text (case-insensitive). */
   atrText?: string;
+  /** Further checks on the ATR's bytes, as the source's matcher makes them. */
+  also?: (atr: Buffer) => boolean;
 }
 
 export const UNKNOWN_CARD: CardKnowledge = {
@@ -62,6 +70,18 @@ export const CARD_TABLE: readonly Row[] = [
   {
     name: "CardOS 4.4",
     atr: "3BD21802C10A31FE58C80D51",
+    source: CARDOS_SOURCE,
+    apps: ["pkcs15"],
+    emptyVerifySafe: false,
+    localReference: "setBit8",
+    alwaysPad: true,
+  },
+  {
+    // OpenSC matches this masked ATR and then checks three more bytes (cardos_match_card).
+    name: "CardOS M4.x",
+    atr: "3BF21800FFC10A31FE55C8068A",
+    mask: "FFFF0FFF00FF00FFFF00000000",
+    also: (atr) => [0xff, 0x02].includes(atr[4]!) && [0x10, 0x0a].includes(atr[6]!) && [0x55, 0x58].includes(atr[9]!),
     source: CARDOS_SOURCE,
     apps: ["pkcs15"],
     emptyVerifySafe: false,
@@ -96,6 +116,37 @@ export const CARD_TABLE: readonly Row[] = [
     alwaysPad: true,
   },
   {
+    // Handled as CardOS 5.3 by OpenSC (card-cardos.c ATR table).
+    name: "CardOS 5.4",
+    atr: "3BD2180081 31FE58C90411",
+    source: CARDOS_SOURCE,
+    apps: ["pkcs15"],
+    emptyVerifySafe: true,
+    localReference: "setBit8",
+    alwaysPad: true,
+  },
+  ...[
+    "3BB79400C02431FE6553504B32339000B4",
+    "3BB79400813 1FE6553504B32339000D1",
+    "3BB71800C03E31FE6553504B32349000 25",
+    "3BD818FF81B1FE451F038064041AB403810561",
+    "3BD396FF81B1FE451F078081052D",
+    "3B9B96C00A31FE45806704 1EB50100894C810545",
+    "3BDB96FF8131FE4580670534B50201C0A181053C",
+    "3BD996FF8131FE458031B873860 1C0810502",
+    "3BDF96FF8131FE45805B44452E424E4F544B3131318105A0",
+    "3BDF96FF8131FE45805B44452E424E4F544B3130308105A0",
+  ].map((atr): Row => ({
+    name: "STARCOS",
+    atr,
+    source:
+      "OpenSC src/libopensc/card-starcos.c (ATR table; starcos_pin_cmd forces padding and builds the PIN in the card's own format, read from the card)",
+    apps: ["pkcs15"],
+    emptyVerifySafe: false,
+    localReference: "asStored",
+    ownPinFormat: true,
+  })),
+  {
     // YubiKey 4 "3B F8 13 00 00 81 31 FE 15 59 75 62 69 6B 65 79 34 D4", YubiKey 5 NFC
     // "3B FD 13 00 00 81 31 FE 15 80 73 C0 21 C0 57 59 75 62 69 4B 65 79 40": the
     // historical bytes carry "Yubikey".
@@ -129,6 +180,7 @@ export const CARD_TABLE: readonly Row[] = [
 const clean = (hex: string) => Buffer.from(hex.replace(/\s/g, ""), "hex");
 
 function matches(row: Row, atr: Buffer): boolean {
+  if (row.also && !row.also(atr)) return false;
   if (row.atrText) return atr.toString("latin1").toLowerCase().includes(row.atrText);
   if (!row.atr) return false;
   const want = clean(row.atr);
@@ -152,5 +204,6 @@ export function knowledgeFor(atr: Buffer): CardKnowledge {
   if (row.apps) facts.apps = row.apps;
   if (row.maxTries) facts.maxTries = row.maxTries;
   if (row.alwaysPad) facts.alwaysPad = true;
+  if (row.ownPinFormat) facts.ownPinFormat = true;
   return facts;
 }

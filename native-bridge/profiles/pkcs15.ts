@@ -75,6 +75,8 @@ export interface Pkcs15Code extends CodeInfo {
    * object instead"): encoded like the PIN, its own reference and counter unknown.
    */
   described: boolean;
+  /** The AODF's authId: a private key names its PIN by it (EF.PrKDF), so a certificate does too. */
+  authId?: Buffer;
 }
 
 export interface Pkcs15Layout extends CardLayout {
@@ -355,8 +357,9 @@ export function layoutFromObjects(
       // PKCS#15 does not record a retry limit: only a documented fact about the card gives one.
       maxTries: (kind === "pin" ? knowledge?.maxTries?.pin : knowledge?.maxTries?.puk) ?? null,
       // A PIN that is not initialized has no current value to give (ISO 7816-15 PinFlags).
-      canChange: !p.flags.changeDisabled && initialized,
-      canUnblock: !p.flags.unblockDisabled && !!unblockedBy,
+      // A card OS with a PIN format of its own (STARCOS) gets no PIN command at all.
+      canChange: !p.flags.changeDisabled && initialized && !knowledge?.ownPinFormat,
+      canUnblock: !p.flags.unblockDisabled && !!unblockedBy && !knowledge?.ownPinFormat,
       pinType: p.pinType,
       storedLength: p.storedLength,
       padChar: p.padChar ?? 0x00,
@@ -366,12 +369,14 @@ export function layoutFromObjects(
     };
     if (unblockedBy) code.unblockedBy = unblockedBy;
     if (p.path) code.path = p.path;
+    if (p.authId) code.authId = p.authId;
     return code;
   });
   if (synthetic && syntheticFrom) {
     const pin: Pkcs15Code = { ...codes.find((c) => c.unblockedBy === synthetic)! };
     delete pin.unblockedBy;
     delete pin.path;
+    delete pin.authId;
     codes.push({
       ...pin,
       id: synthetic,
@@ -386,6 +391,15 @@ export function layoutFromObjects(
       described: false,
       initialized: true,
     });
+  }
+  // ISO 9564-1 PINs: OpenSC's generic path sends them as ASCII (pkcs15-pin.c maps only BCD
+  // and ascii-numeric, "assume/hope the card driver knows"), a card may want the format 2
+  // block; where the two disagree a guess can spend a try, so no PIN command is sent for
+  // such a code, nor an unblock that would have to encode one.
+  const guessed = new Set(codes.filter((c) => c.pinType === PinType.iso9564_1).map((c) => c.id));
+  for (const c of codes) {
+    if (guessed.has(c.id)) c.canChange = false;
+    if (guessed.has(c.id) || (c.unblockedBy && guessed.has(c.unblockedBy))) c.canUnblock = false;
   }
   const layout: Pkcs15Layout = { family: "pkcs15", codes, app };
   if (serial) layout.serial = serial;
@@ -537,3 +551,15 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
     }
   },
 };
+
+// --- for the certificate reader (certs/pkcs15.ts) --------------------------------
+
+/** Reads a transparent EF of the application (a relative path from its DF); null: not there. */
+export function readPkcs15File(channel: ApduChannel, layout: Pkcs15Layout, path: Buffer): Promise<Buffer | null> {
+  return readEf(channel, layout.app, path);
+}
+
+/** Reads the application's EF.ODF. */
+export function readPkcs15Odf(channel: ApduChannel, layout: Pkcs15Layout): Promise<Buffer | null> {
+  return readEf(channel, layout.app, ODF);
+}

@@ -18,6 +18,27 @@ describe("the card table", () => {
     });
   });
 
+  it("knows CardOS 5.4 and the CardOS M4 family (OpenSC's masked row and its byte checks), all padded with bit 8", () => {
+    expect(knowledgeFor(atr("3B D2 18 00 81 31 FE 58 C9 04 11"))).toMatchObject({
+      name: "CardOS 5.4",
+      emptyVerifySafe: true,
+      alwaysPad: true,
+    });
+    expect(knowledgeFor(atr("3B F2 18 00 02 C1 0A 31 FE 58 C8 08 75"))).toMatchObject({
+      name: "CardOS M4.x",
+      emptyVerifySafe: false,
+      localReference: "setBit8",
+      alwaysPad: true,
+    });
+    // The mask alone would take this one; OpenSC's byte checks (atr[4], [6], [9]) do not.
+    expect(knowledgeFor(atr("3B F2 18 00 11 C1 0A 31 FE 58 C8 08 75")).name).toBe("unknown");
+  });
+
+  it("sends no PIN command to a STARCOS card, whose PIN format is its own", () => {
+    const starcos = knowledgeFor(atr("3B D9 96 FF 81 31 FE 45 80 31 B8 73 86 01 C0 81 05 02"));
+    expect(starcos).toMatchObject({ name: "STARCOS", ownPinFormat: true, emptyVerifySafe: false });
+  });
+
   it("recognises YubiKey 4 and 5 by their historical bytes and probes only PIV and OpenPGP", () => {
     for (const hex of [
       "3B F8 13 00 00 81 31 FE 15 59 75 62 69 6B 65 79 34 D4",

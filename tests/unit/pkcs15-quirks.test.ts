@@ -228,6 +228,14 @@ describe("PKCS#15 AODF entries as OpenSC reads them", () => {
     expect(enc({ flags, storedLength: 8 }, "123456")).toBe("313233343536");
   });
 
+  it("offers no change or unblock where the PIN format is a guess (STARCOS, ISO 9564-1)", () => {
+    const starcos = knowledgeFor(Buffer.from("3BD996FF8131FE458031B8738601C0810502", "hex"));
+    const onStarcos = layoutFromObjects([pinObject({ unblockedBy: Buffer.from([3]) })], undefined, undefined, undefined, starcos).codes;
+    expect(onStarcos.every((c) => !c.canChange && !c.canUnblock)).toBe(true);
+    const iso = layoutFromObjects([pinObject({ pinType: PinType.iso9564_1 })], undefined).codes[0]!;
+    expect(iso).toMatchObject({ canChange: false, canUnblock: false });
+  });
+
   it("a PIN not initialized cannot be changed", () => {
     const flags = { ...pinObject().flags, initialized: false };
     expect(code({ flags })).toMatchObject({ canChange: false, initialized: false });
