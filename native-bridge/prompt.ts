@@ -12,8 +12,9 @@ export function promptHidden(question: string): Promise<Secret | null> {
   return new Promise((resolve) => {
     const buf = Buffer.alloc(MAX_CODE);
     let len = 0;
-    process.stderr.write(question);
+    // Echo off before the question shows, so nothing typed ahead of it is echoed.
     input.setRawMode(true);
+    process.stderr.write(question);
     input.resume();
     const finish = (value: Secret | null) => {
       input.setRawMode(false);
@@ -44,6 +45,22 @@ export function promptHidden(question: string): Promise<Secret | null> {
       chunk.fill(0);
     };
     input.on("data", onData);
+  });
+}
+
+/** Asks a yes/no question on the terminal, answered visibly. Resolves null at end of input. */
+export function promptVisible(question: string): Promise<string | null> {
+  const input = process.stdin;
+  return new Promise((resolve) => {
+    process.stderr.write(question);
+    const onEnd = () => resolve(null);
+    input.resume();
+    input.once("end", onEnd);
+    input.once("data", (d: Buffer) => {
+      input.pause();
+      input.off("end", onEnd);
+      resolve(d.toString("utf8"));
+    });
   });
 }
 

@@ -1,11 +1,16 @@
 /**
- * One row per error code: the support number read aloud on the phone, the CLI's exit
- * code, and the sentence in Swedish and English. `{triesLeft}`, `{minLength}` and
- * `{maxLength}` are filled in from the error's details.
+ * The text catalogue every surface outside the renderer speaks from: per error code the
+ * support number read aloud on the phone, the CLI's exit code and the sentence in Swedish
+ * and English; the names the app gives each code; the checks' sentences; the CLI's usage
+ * errors. The renderer keeps its own copy (renderer/src/i18n, which may import nothing
+ * from here); tests/unit/catalogue-consistency.test.ts fails where the two differ.
+ * `{triesLeft}`, `{minLength}`, `{maxLength}` and the like are filled in from the details.
+ * A third language is one more key in each table.
  */
 import type { ErrorCode, ErrorDetails } from "./errors.js";
 
 export type Language = "sv" | "en";
+export const LANGUAGES: readonly Language[] = ["sv", "en"];
 
 export interface CatalogEntry {
   support: string;
@@ -13,9 +18,6 @@ export interface CatalogEntry {
   sv: string;
   en: string;
 }
-
-/** CODE_LENGTH when the allowed range is one length ("6 siffror", not "6–6"). */
-const EXACT_LENGTH = { sv: "Koden ska vara {minLength} siffror lång.", en: "The code must be {minLength} digits long." };
 
 /** CLI exit codes by class of error (documented in README and docs/cli.md). */
 export const EXIT = {
@@ -34,14 +36,14 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   PIN_WRONG: {
     support: "PW-101",
     exitCode: EXIT.wrongCode,
-    sv: "Fel PIN-kod. Försök kvar: {triesLeft}.",
-    en: "Wrong PIN. Tries left: {triesLeft}.",
+    sv: "Fel säkerhetskod för {code}. Försök kvar: {triesLeft}.",
+    en: "Wrong PIN for {code}. Tries left: {triesLeft}.",
   },
   PIN_BLOCKED: {
     support: "PW-102",
     exitCode: EXIT.blocked,
-    sv: "PIN-koden är spärrad. Lås upp den med din PUK-kod.",
-    en: "The PIN is blocked. Unlock it with your PUK.",
+    sv: "Säkerhetskoden för {code} är spärrad. Lås upp den med din PUK-kod.",
+    en: "The PIN for {code} is blocked. Unlock it with your PUK.",
   },
   PUK_WRONG: {
     support: "PW-201",
@@ -89,8 +91,8 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   CODE_LENGTH: {
     support: "PW-403",
     exitCode: EXIT.rejectedInput,
-    sv: "Koden ska vara {minLength}–{maxLength} siffror lång.",
-    en: "The code must be {minLength}–{maxLength} digits long.",
+    sv: "Koden har fel längd.",
+    en: "The code has the wrong length.",
   },
   CODE_SAME_AS_CURRENT: {
     support: "PW-404",
@@ -101,14 +103,14 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   CODE_WEAK: {
     support: "PW-401",
     exitCode: EXIT.rejectedInput,
-    sv: "Koden är för enkel (samma siffra eller en sifferföljd som 123456). Välj en annan.",
-    en: "The code is too simple (one repeated digit or a run like 123456). Choose another.",
+    sv: "Koden är för enkel. Välj en annan.",
+    en: "The code is too simple. Choose another.",
   },
   CODE_CONFIRMATION_MISMATCH: {
     support: "PW-408",
     exitCode: EXIT.rejectedInput,
-    sv: "Den nya koden och bekräftelsen är inte lika.",
-    en: "The new code and its confirmation do not match.",
+    sv: "Koderna är inte lika.",
+    en: "The codes differ.",
   },
   CODE_UNKNOWN: {
     support: "PW-405",
@@ -137,8 +139,8 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   CARD_RESET: {
     support: "PW-306",
     exitCode: EXIT.interrupted,
-    sv: "Ett annat program återställde kortet under åtgärden. Kontrollera kortstatus och försök igen.",
-    en: "Another program reset the card during the operation. Check the card status and try again.",
+    sv: "Ett annat program återställde kortet. Kontrollera kortstatus och försök igen.",
+    en: "Another program reset the card. Check the card status and try again.",
   },
   NO_CARD: {
     support: "PW-305",
@@ -155,8 +157,8 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   READER_NOT_FOUND: {
     support: "PW-307",
     exitCode: EXIT.noCard,
-    sv: "Den angivna kortläsaren hittades inte.",
-    en: "The named card reader was not found.",
+    sv: "Kortläsaren hittades inte.",
+    en: "The card reader was not found.",
   },
   PCSC_UNAVAILABLE: {
     support: "PW-303",
@@ -179,8 +181,8 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   BUSY: {
     support: "PW-309",
     exitCode: EXIT.cardUnusable,
-    sv: "En annan åtgärd pågår redan på kortet. Vänta tills den är klar.",
-    en: "Another operation is already running on the card. Wait until it has finished.",
+    sv: "En annan åtgärd pågår redan på kortet. Vänta tills den är klar och försök igen.",
+    en: "Another operation is already running on the card. Wait until it has finished and try again.",
   },
   TIMEOUT: {
     support: "PW-310",
@@ -227,15 +229,200 @@ export const NO_COUNT: Record<Language, string> = {
 };
 const TRIES_CLAUSE = /(Försök kvar|Tries left): \{triesLeft\}\./;
 
-export function describeError(code: ErrorCode, details: ErrorDetails, language: Language): string {
+/** What the checks before sending say, as the wizard says them (renderer validation.*). */
+export const VALIDATION: Record<
+  Language,
+  Record<"length" | "lengthRange" | "lengthChars" | "lengthRangeChars" | "digits" | "mismatch" | "same" | "weak", string>
+> = {
+  sv: {
+    length: "Koden ska vara {min} siffror.",
+    lengthRange: "Koden ska vara {min}–{max} siffror.",
+    lengthChars: "Koden ska vara {min} tecken.",
+    lengthRangeChars: "Koden ska vara {min}–{max} tecken.",
+    digits: "Koden får bara innehålla siffror.",
+    mismatch: "Koderna är inte lika. Skriv den nya koden två gånger.",
+    same: "Den nya koden får inte vara samma som den nuvarande.",
+    weak: "Koden är för enkel (samma siffra eller en sifferföljd som 123456). Välj en annan.",
+  },
+  en: {
+    length: "The code must be {min} digits.",
+    lengthRange: "The code must be {min}–{max} digits.",
+    lengthChars: "The code must be {min} characters.",
+    lengthRangeChars: "The code must be {min}–{max} characters.",
+    digits: "The code may contain digits only.",
+    mismatch: "The codes differ. Type the new code twice.",
+    same: "The new code must differ from the current one.",
+    weak: "The code is too simple (one repeated digit or a run like 123456). Choose another.",
+  },
+};
+
+const fill = (text: string, values: Record<string, unknown>) =>
+  text.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const v = values[key];
+    return v === undefined || v === null ? "" : String(v);
+  });
+
+/** "Koden ska vara 6 siffror." / "…4–8 tecken.": the length rule with its real numbers. */
+export function lengthSentence(min: number, max: number, digits: boolean, language: Language): string {
+  const v = VALIDATION[language];
+  const text = min === max ? (digits ? v.length : v.lengthChars) : digits ? v.lengthRange : v.lengthRangeChars;
+  return fill(text, { min, max });
+}
+
+/**
+ * An error in the user's words with its support number. `name`: the code it is about, as
+ * the app names it (else "the code"). CODE_LENGTH with its bounds says them (as the wizard
+ * does: `digits` false says "characters"); without them it says only that the length is
+ * wrong, never "?–?".
+ */
+export function describeError(
+  code: ErrorCode,
+  details: ErrorDetails,
+  language: Language,
+  options: { digits?: boolean; name?: string } = {},
+): string {
   const entry = ERROR_CATALOG[code];
-  const exact = code === "CODE_LENGTH" && details.minLength !== undefined && details.minLength === details.maxLength;
-  let sentence = (exact ? EXACT_LENGTH : entry)[language];
+  let sentence = entry[language];
+  if (code === "CODE_LENGTH" && details.minLength !== undefined && details.maxLength !== undefined) {
+    sentence = lengthSentence(details.minLength, details.maxLength, options.digits ?? true, language);
+  }
   // Never "Tries left: ?": where the count is unknown, say so.
   if (details.triesLeft === null || details.triesLeft === undefined) sentence = sentence.replace(TRIES_CLAUSE, NO_COUNT[language]);
-  const text = sentence.replace(/\{(\w+)\}/g, (_, key: string) => {
-    const v = (details as Record<string, unknown>)[key];
-    return v === undefined || v === null ? "?" : String(v);
-  });
-  return `${text} (${entry.support})`;
+  const values = { ...details, code: options.name ?? CODE_NAMES[language].generic };
+  return `${fill(sentence, values)} (${entry.support})`;
+}
+
+/** The names the app gives each code (renderer codes.*); a family's own table first. */
+export const CODE_NAMES = {
+  sv: {
+    auth: "Legitimering",
+    sign: "Underskrift",
+    puk: "PUK-kod (upplåsningskod)",
+    user: "PIN-kod",
+    admin: "Administratörs-PIN",
+    reset: "Återställningskod",
+    piv: { auth: "PIV-PIN", puk: "PIV-PUK" },
+    generic: "koden",
+  },
+  en: {
+    auth: "Identification",
+    sign: "Signing",
+    puk: "PUK (unlocking code)",
+    user: "PIN",
+    admin: "Admin PIN",
+    reset: "Resetting code",
+    piv: { auth: "PIV PIN", puk: "PIV PUK" },
+    generic: "the code",
+  },
+} satisfies Record<Language, Record<string, string | Record<string, string>>>;
+
+/** The applications as the app names them (renderer status.apps). */
+export const APP_NAMES: Record<Language, Record<"pkcs15" | "piv" | "openpgp", string>> = {
+  sv: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
+  en: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
+};
+
+/**
+ * A code's name as the app shows it (renderer useCodeName): the application's own name for
+ * the id, else the common one (never for PIV, whose "auth" is its PIN, not Legitimering),
+ * else the card's own label.
+ */
+export function codeName(code: { id: string; label: string; app?: string }, language: Language): string {
+  const names = CODE_NAMES[language] as Record<string, string | Record<string, string>>;
+  const own = code.app !== undefined ? names[code.app] : undefined;
+  if (typeof own === "object" && typeof own[code.id] === "string") return own[code.id]!;
+  const common = code.id === "generic" ? undefined : names[code.id];
+  return code.app !== "piv" && typeof common === "string" ? common : code.label;
+}
+
+/** The CLI's usage errors: a support number each (5xx), the sentence, and what support does. */
+export const USAGE_ERRORS = {
+  UNKNOWN_COMMAND: {
+    support: "PW-501",
+    sv: "Okänt kommando: {command}.",
+    en: "Unknown command: {command}.",
+    action: { sv: "Be användaren köra pinwarden --help.", en: "Ask the user to run pinwarden --help." },
+  },
+  UNKNOWN_OPTION: {
+    support: "PW-502",
+    sv: "Okänt alternativ: {option}.",
+    en: "Unknown option: {option}.",
+    action: { sv: "Be användaren köra pinwarden --help.", en: "Ask the user to run pinwarden --help." },
+  },
+  OPTION_VALUE: {
+    support: "PW-503",
+    sv: "{option} används fel: {problem}.",
+    en: "{option} is used wrongly: {problem}.",
+    action: { sv: "Jämför kommandot med användningsraden.", en: "Compare the command with the usage line." },
+  },
+  CODE_ON_COMMAND_LINE: {
+    support: "PW-504",
+    sv: "Pinwarden tar aldrig emot koder på kommandoraden (de skulle synas i processlistan): den frågar efter dem, eller använd --stdin.",
+    en: "Pinwarden never takes codes on the command line (they would show in the process list): it asks for them, or use --stdin.",
+    action: {
+      sv: "Koden kan ha synts för andra på datorn: föreslå att användaren byter den. Fråga aldrig efter koden.",
+      en: "The code may have been visible to others on the computer: suggest the user changes it. Never ask for the code.",
+    },
+  },
+  NEEDS_PIN: {
+    support: "PW-505",
+    sv: "{command} behöver --pin ID (id:n står i pinwarden status).",
+    en: "{command} needs --pin ID (pinwarden status shows the ids).",
+    action: {
+      sv: "Be användaren köra pinwarden status och läsa upp id:n.",
+      en: "Ask the user to run pinwarden status and read out the ids.",
+    },
+  },
+  BAD_LANG: {
+    support: "PW-506",
+    sv: "--lang tar sv eller en.",
+    en: "--lang takes sv or en.",
+    action: { sv: "Använd --lang sv eller --lang en.", en: "Use --lang sv or --lang en." },
+  },
+  BAD_APP: {
+    support: "PW-507",
+    sv: "--app tar {values}.",
+    en: "--app takes {values}.",
+    action: { sv: "Se Applikation i pinwarden status.", en: "See Application in pinwarden status." },
+  },
+  NOT_WITH_COMMAND: {
+    support: "PW-508",
+    sv: "{option} hör till {commands}.",
+    en: "{option} goes with {commands}.",
+    action: { sv: "Jämför kommandot med användningsraden.", en: "Compare the command with the usage line." },
+  },
+  CHOOSE_UNBLOCKER: {
+    support: "PW-509",
+    sv: "{name} kan låsas upp med mer än en kod: ange vilken med --with {ids}.",
+    en: "{name} can be unlocked with more than one code: say which with --with {ids}.",
+    action: {
+      sv: "Administratörs-PIN (--with admin) eller återställningskod (--with reset): den användaren har.",
+      en: "Admin PIN (--with admin) or resetting code (--with reset): the one the user has.",
+    },
+  },
+  NO_TERMINAL: {
+    support: "PW-510",
+    sv: "Ingen terminal att fråga efter koderna i: använd --stdin.",
+    en: "No terminal to ask for the codes on: use --stdin.",
+    action: { sv: "Kör i en terminal, eller skicka koderna med --stdin.", en: "Run it in a terminal, or give the codes with --stdin." },
+  },
+  STDIN_LINES: {
+    support: "PW-511",
+    sv: "--stdin väntar två rader: den nuvarande koden (eller PUK-koden) och den nya koden.",
+    en: "--stdin expects two lines: the current code (or PUK) and the new code.",
+    action: { sv: "Två rader på standard in, en kod per rad.", en: "Two lines on standard input, one code a line." },
+  },
+  CANNOT_WRITE: {
+    support: "PW-512",
+    sv: "Pinwarden kan inte skriva {file}: {reason}.",
+    en: "Pinwarden cannot write {file}: {reason}.",
+    action: { sv: "Välj en fil i en mapp användaren får skriva i.", en: "Choose a file in a folder the user may write to." },
+  },
+} as const satisfies Record<string, { support: string; sv: string; en: string; action: Record<Language, string> }>;
+
+export type UsageError = keyof typeof USAGE_ERRORS;
+
+export function describeUsage(error: UsageError, values: Record<string, string>, language: Language): string {
+  const entry = USAGE_ERRORS[error];
+  return `${fill(entry[language], values)} (${entry.support})`;
 }

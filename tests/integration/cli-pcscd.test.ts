@@ -63,10 +63,21 @@ describe("pinwarden CLI", () => {
     });
   });
 
+  it("names the codes as the app does: in English with --lang en, in Swedish under a Swedish LANG", async () => {
+    const en = await cli(["status", "--reader", READER_0, "--lang", "en"]);
+    expect(en.code).toBe(0);
+    expect(en.stdout).toMatch(/Identification \[auth\] +3 of 3 tries left/);
+    expect(en.stdout).toMatch(/Signing \[sign\] +3 of 3 tries left/);
+    expect(en.stdout).toMatch(/PUK \(unlocking code\) \[puk\] +10 of 10 tries left/);
+    expect(en.stdout).not.toMatch(/Legitimering|Underskrift/);
+    const sv = await cli(["status", "--reader", READER_0, "--lang", "sv"]);
+    expect(sv.stdout).toMatch(/Legitimering \[auth\] +3 av 3 försök kvar/);
+  });
+
   it("changes a PIN with codes from stdin, masking them in the card's APDU log", async () => {
     const r = await cli(["change-pin", "--pin", "sign", "--reader", READER_0, "--stdin"], "654321\n246810\n");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("The code for Underskrift has been changed.");
+    expect(r.stdout).toContain("The PIN for Signing has been changed.");
     expect(card.codeOf(0x82)).toBe("246810");
     expect(log.join("\n")).not.toMatch(/363534333231|323436383130/);
   });
@@ -78,7 +89,7 @@ describe("pinwarden CLI", () => {
     await cli(["change-pin", "--pin", "auth", "--stdin"], "999999\n246810\n");
     const blocked = await cli(["change-pin", "--pin", "auth", "--stdin", "--lang", "sv"], "999999\n246810\n");
     expect(blocked.code).toBe(4);
-    expect(blocked.stderr).toContain("PIN-koden är spärrad");
+    expect(blocked.stderr).toContain("Säkerhetskoden för Legitimering är spärrad. Lås upp den med din PUK-kod. (PW-102)");
     const unblock = await cli(["unblock-pin", "--pin", "auth", "--stdin"], "12345678\n246810\n");
     expect(unblock.code).toBe(0);
     expect(card.codeOf(0x81)).toBe("246810");
@@ -95,7 +106,12 @@ describe("pinwarden CLI", () => {
   it("refuses codes on the command line and asks for --stdin without a terminal", async () => {
     const argv = await cli(["change-pin", "--pin", "auth", "123456", "246810"]);
     expect(argv.code).toBe(2);
-    expect(argv.stderr).toContain("no codes on the command line");
+    expect(argv.stderr).toContain("never takes codes on the command line");
+    expect(argv.stderr).not.toMatch(/123456|246810/);
+    const option = await cli(["change-pin", "--pin", "auth", "--pin-code=123456"]);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("(PW-504)");
+    expect(option.stderr).not.toContain("123456");
     const noTty = await cli(["change-pin", "--pin", "auth"]);
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toContain("--stdin");

@@ -50,9 +50,11 @@ describe("error codes", () => {
 
   it("says the card gave no count rather than 'Tries left: ?'", () => {
     expect(describeError("PIN_WRONG", { codeId: "auth", triesLeft: null }, "sv")).toBe(
-      "Fel PIN-kod. Kortet visar inte hur många försök som återstår. (PW-101)",
+      "Fel säkerhetskod för koden. Kortet visar inte hur många försök som återstår. (PW-101)",
     );
     expect(describeError("PUK_WRONG", { codeId: "puk" }, "en")).toBe("Wrong PUK. The card does not say how many tries are left. (PW-201)");
-    expect(describeError("PIN_WRONG", { codeId: "auth", triesLeft: 2 }, "en")).toBe("Wrong PIN. Tries left: 2. (PW-101)");
+    expect(describeError("PIN_WRONG", { codeId: "auth", triesLeft: 2 }, "en", { name: "Signing" })).toBe(
+      "Wrong PIN for Signing. Tries left: 2. (PW-101)",
+    );
   });
 });

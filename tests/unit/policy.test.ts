@@ -128,11 +128,11 @@ describe("the card service under policy", () => {
     const service = new CardService(readers, serviceOptionsOf(load({}).policy));
     const four = await service.changePin("auth", s("123456"), s("2468"));
     expect(four).toMatchObject({ ok: false, error: { code: "CODE_LENGTH", minLength: 6, maxLength: 6 } });
-    if (!four.ok) expect(describeError(four.error.code, four.error, "sv")).toBe("Koden ska vara 6 siffror lång. (PW-403)");
+    if (!four.ok) expect(describeError(four.error.code, four.error, "sv")).toBe("Koden ska vara 6 siffror. (PW-403)");
 
     service.configure(serviceOptionsOf(load({ pin: { minLength: 8, maxLength: 8 } }).policy));
     const six = await service.changePin("auth", s("123456"), s("246810"));
-    if (!six.ok) expect(describeError(six.error.code, six.error, "en")).toBe("The code must be 8 digits long. (PW-403)");
+    if (!six.ok) expect(describeError(six.error.code, six.error, "en")).toBe("The code must be 8 digits. (PW-403)");
     expect((await service.changePin("auth", s("123456"), s("24681357"))).ok).toBe(true);
     expect(card.codeOf(0x81)).toBe("24681357");
     expect(card.pins.get(0x81)!.triesLeft).toBe(3);

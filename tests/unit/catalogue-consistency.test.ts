@@ -1,0 +1,103 @@
+/**
+ * One voice on every surface: the CLI, the support report and docs/error-codes.md speak
+ * from native-bridge/service/error-catalog.ts, the app from renderer/src/i18n. Where both
+ * say the same thing (a code's name, an error's sentence, a check's sentence, an
+ * application's name) they must say it in the same words, in every language.
+ */
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
+import { describe, expect, it } from "vitest";
+import { main } from "../../native-bridge/cli.js";
+import {
+  APP_NAMES,
+  CODE_NAMES,
+  codeName,
+  describeError,
+  ERROR_CATALOG,
+  LANGUAGES,
+  VALIDATION,
+  type Language,
+} from "../../native-bridge/service/error-catalog.js";
+import { ERROR_CODES } from "../../native-bridge/service/errors.js";
+import { useCodeName } from "../../renderer/src/components/Tries.js";
+import { en } from "../../renderer/src/i18n/en.js";
+import { createI18n } from "../../renderer/src/i18n/index.js";
+import { sv } from "../../renderer/src/i18n/sv.js";
+
+const APP = { sv, en } as const;
+/** The renderer's `{{name}}` and the catalogue's `{name}` are the same hole. */
+const holes = (s: string) => s.replace(/\{\{\s*(\w+)\s*\}\}/g, "{$1}");
+
+/** Every code the families name, and codes only the card names (a PKCS#15 slug, PIV's global PIN). */
+const CODES = [
+  { id: "auth", app: "pkcs15", label: "Legitimering" },
+  { id: "sign", app: "pkcs15", label: "Underskrift" },
+  { id: "puk", app: "pkcs15", label: "PUK" },
+  { id: "pin1", app: "pkcs15", label: "Kortets PIN" },
+  { id: "auth", app: "piv", label: "Global PIN" },
+  { id: "puk", app: "piv", label: "PIV PUK" },
+  { id: "user", app: "openpgp", label: "PW1 (user PIN)" },
+  { id: "admin", app: "openpgp", label: "PW3 (admin PIN)" },
+  { id: "reset", app: "openpgp", label: "Resetting code" },
+  { id: "auth", label: "Legitimering" },
+] as const;
+
+/** What the app shows for each code, from the app's own hook in the app's own i18n. */
+function appNames(language: Language): string[] {
+  let names: string[] = [];
+  function Probe() {
+    const name = useCodeName();
+    names = CODES.map((c) => name(c));
+    return null;
+  }
+  renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n(language) }, createElement(Probe)));
+  return names;
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), terminal: null });
+  return { code, out, err };
+}
+
+describe.each(LANGUAGES)("in %s, the catalogue and the app", (language) => {
+  it("name every code alike, the application's own name first, the card's label last", () => {
+    expect(CODE_NAMES[language]).toEqual(APP[language].codes);
+    expect(CODES.map((c) => codeName(c, language))).toEqual(appNames(language));
+  });
+
+  it("name the applications alike", () => {
+    expect(APP_NAMES[language]).toEqual(APP[language].status.apps);
+  });
+
+  it("give each error code the same sentence", () => {
+    for (const code of ERROR_CODES) {
+      expect(ERROR_CATALOG[code][language], code).toBe(holes((APP[language].errors as Record<string, string>)[code]!));
+    }
+  });
+
+  it("give each check the wizard makes the same sentence", () => {
+    expect(VALIDATION[language]).toEqual(
+      Object.fromEntries(Object.entries(APP[language].validation).map(([k, v]) => [k, holes(v).replace(/\{min\}/g, "{min}")])),
+    );
+  });
+
+  it("say the same about a count the card did not give", () => {
+    expect(describeError("PIN_WRONG", { triesLeft: null }, language)).toContain(APP[language].status.triesUnknownWhy);
+  });
+});
+
+describe("pinwarden status", () => {
+  it("names the codes as the English app does with --lang en, and as the Swedish app with --lang sv", async () => {
+    for (const language of LANGUAGES) {
+      const r = await cli(["status", "--demo", "--lang", language]);
+      expect(r.code).toBe(0);
+      for (const id of ["auth", "sign", "puk"] as const) expect(r.out).toContain(`${APP[language].codes[id]} [${id}]`);
+    }
+    const english = (await cli(["status", "--demo", "--lang", "en"])).out;
+    expect(english).not.toMatch(/Legitimering|Underskrift/);
+    expect(english).toContain("Card: eID (PKCS#15)");
+  });
+});
