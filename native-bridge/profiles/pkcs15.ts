@@ -400,6 +400,10 @@ export function layoutFromObjects(
   for (const c of codes) {
     if (guessed.has(c.id)) c.canChange = false;
     if (guessed.has(c.id) || (c.unblockedBy && guessed.has(c.unblockedBy))) c.canUnblock = false;
+    // A PIN and its PUK that disagree on padding: OpenSC logs "Padding mismatch for PIN/PUK"
+    // (sc_pkcs15_unblock_pin) and sends what one of them does not describe. Not guessed here.
+    const puk = c.unblockedBy ? codes.find((x) => x.id === c.unblockedBy) : undefined;
+    if (puk?.described && puk.needsPadding !== c.needsPadding) c.canUnblock = false;
   }
   const layout: Pkcs15Layout = { family: "pkcs15", codes, app };
   if (serial) layout.serial = serial;
@@ -519,17 +523,21 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
   async change(channel, layout, code, current, next) {
     const c = code as Pkcs15Code;
     if (c.storedReference === null) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
-    const oldBytes = encodeCode(c, current);
-    const newBytes = encodeCode(c, next);
-    const data = Buffer.concat([oldBytes, newBytes]);
+    let oldBytes: Buffer | undefined;
+    let newBytes: Buffer | undefined;
+    let data: Buffer | undefined;
     try {
+      oldBytes = encodeCode(c, current);
+      newBytes = encodeCode(c, next);
+      data = Buffer.concat([oldBytes, newBytes]);
       await selectForCode(channel, layout, c);
       const r = await sendKeeping(channel, changeReferenceData(c.reference, data));
       if (r.status.kind !== "ok") failWith(code, r.status, r.sw);
     } finally {
-      oldBytes.fill(0);
-      newBytes.fill(0);
-      data.fill(0);
+      // Built inside the try: one that throws while encoding leaves none unwiped.
+      oldBytes?.fill(0);
+      newBytes?.fill(0);
+      data?.fill(0);
     }
   },
 
@@ -537,17 +545,20 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
     const p = pin as Pkcs15Code;
     const u = unblocker as Pkcs15Code;
     // The PUK in its own encoding where the AODF describes it, else in the PIN's (OpenSC).
-    const pukBytes = encodeCode(u.described ? u : { ...p, id: u.id }, puk);
-    const newBytes = encodeCode(p, next);
-    const data = Buffer.concat([pukBytes, newBytes]);
+    let pukBytes: Buffer | undefined;
+    let newBytes: Buffer | undefined;
+    let data: Buffer | undefined;
     try {
+      pukBytes = encodeCode(u.described ? u : { ...p, id: u.id }, puk);
+      newBytes = encodeCode(p, next);
+      data = Buffer.concat([pukBytes, newBytes]);
       await selectForCode(channel, layout, p);
       const r = await sendKeeping(channel, resetRetryCounter(p.reference, data));
       if (r.status.kind !== "ok") failWith(unblocker, r.status, r.sw);
     } finally {
-      pukBytes.fill(0);
-      newBytes.fill(0);
-      data.fill(0);
+      pukBytes?.fill(0);
+      newBytes?.fill(0);
+      data?.fill(0);
     }
   },
 };

@@ -236,6 +236,21 @@ describe("PKCS#15 AODF entries as OpenSC reads them", () => {
     expect(iso).toMatchObject({ canChange: false, canUnblock: false });
   });
 
+  it("offers no unblock where the PIN and its PUK disagree on padding (OpenSC: 'Padding mismatch for PIN/PUK')", () => {
+    const flags = pinObject().flags;
+    const pin = pinObject({ unblockedBy: Buffer.from([3]) });
+    const puk = pinObject({
+      label: "PUK",
+      authId: Buffer.from([3]),
+      reference: 0x83,
+      flags: { ...flags, needsPadding: false, unblockingPin: true },
+    });
+    const codes = layoutFromObjects([pin, puk], undefined).codes;
+    expect(codes.find((c) => c.id === "auth")).toMatchObject({ unblockedBy: "puk", canUnblock: false, canChange: true });
+    const agreeing = layoutFromObjects([pin, pinObject({ ...puk, flags: { ...puk.flags, needsPadding: true } })], undefined).codes;
+    expect(agreeing.find((c) => c.id === "auth")).toMatchObject({ canUnblock: true });
+  });
+
   it("a PIN not initialized cannot be changed", () => {
     const flags = { ...pinObject().flags, initialized: false };
     expect(code({ flags })).toMatchObject({ canChange: false, initialized: false });
