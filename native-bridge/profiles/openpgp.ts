@@ -306,16 +306,20 @@ export const openpgpProfile: CardProfile<OpenPgpLayout> = {
   async change(channel, layout, c, current, next) {
     const kdf = await readKdf(channel, layout);
     const id = c.id as PwId;
-    const old = wireForm(kdf, id, current.bytes());
-    const neu = wireForm(kdf, id, next.bytes());
-    const data = Buffer.concat([old, neu]);
-    old.fill(0);
-    neu.fill(0);
+    let old: Buffer | undefined;
+    let neu: Buffer | undefined;
+    let data: Buffer | undefined;
     try {
+      old = wireForm(kdf, id, current.bytes());
+      neu = wireForm(kdf, id, next.bytes());
+      data = Buffer.concat([old, neu]);
       const r = await channel.send(changeReferenceData(c.reference, data));
       if (r.status.kind !== "ok") await failPinCommand(channel, c, r.status, r.sw);
     } finally {
-      data.fill(0);
+      // Built inside the try: one that throws while hashing leaves none unwiped.
+      old?.fill(0);
+      neu?.fill(0);
+      data?.fill(0);
     }
   },
 
