@@ -1,15 +1,18 @@
 /**
  * The support report: what IT support needs to help over the phone, in words both sides
  * can read aloud, never a code. The support view, `pinwarden support` and the diagnostics
- * export all print this one text, so what the user reads and what support sees agree.
+ * export all print this one text, so what the user reads and what support sees agree. Codes
+ * and applications are named as the app names them (error-catalog.ts, held to the
+ * renderer's words by tests/unit/catalogue-consistency.test.ts); times are local, with
+ * their offset from UTC.
  */
 import { arch, release } from "node:os";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import type { CardService } from "../native-bridge/service/card-service.js";
-import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
+import { APP_NAMES, codeName, describeError, ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
 import type { ErrorCode } from "../native-bridge/service/errors.js";
-import type { AuditEvent } from "../native-bridge/service/types.js";
-import type { Language, SupportReport } from "../renderer/contract.js";
+import type { AuditEvent, CodeStatus } from "../native-bridge/service/types.js";
+import type { Language, SupportCode, SupportReport } from "../renderer/contract.js";
 import type { LoadedPolicy } from "./policy.js";
 
 export const APP_VERSION = "0.1.0";
@@ -23,10 +26,23 @@ export interface ReportSources {
   now?: () => Date;
 }
 
+type ReportCode = SupportCode;
+
+const codeOf = (c: CodeStatus): ReportCode => ({
+  id: c.id,
+  app: c.app,
+  label: c.label,
+  state: c.state,
+  triesLeft: c.triesLeft,
+  triesKnown: c.triesKnown,
+  maxTries: c.maxTries,
+});
+
 export async function buildSupportReport(src: ReportSources): Promise<SupportReport> {
   const readers = src.backend.readers();
   const status = src.backend.serviceAvailable && readers.some((r) => r.cardPresent) ? await src.service.status() : null;
   const last = src.lastOperation;
+  const { policy } = src.policy;
   return {
     generatedAt: (src.now?.() ?? new Date()).toISOString(),
     app: { version: APP_VERSION, platform: process.platform, osRelease: release(), arch: arch() },
@@ -41,12 +57,13 @@ export async function buildSupportReport(src: ReportSources): Promise<SupportRep
             profile: status.value.card.profile,
             serial: status.value.card.serial,
             atr: status.value.card.atr,
-            codes: status.value.codes.map((c) => ({
-              id: c.id,
-              label: c.label,
-              state: c.state,
-              triesLeft: c.triesLeft,
-              maxTries: c.maxTries,
+            knownAs: status.value.card.knownAs,
+            codes: status.value.codes.map(codeOf),
+            applications: status.value.applications.map((a) => ({
+              app: a.app,
+              serial: a.serial,
+              label: a.label,
+              codes: a.codes.map(codeOf),
             })),
           }
         : null,
@@ -58,6 +75,7 @@ export async function buildSupportReport(src: ReportSources): Promise<SupportRep
       ? {
           operation: last.operation,
           codeId: last.codeId,
+          serial: last.serial,
           result: last.result,
           support: last.result === "ok" ? null : ERROR_CATALOG[last.result as ErrorCode].support,
           triesLeft: last.triesLeft,
@@ -70,7 +88,7 @@ export async function buildSupportReport(src: ReportSources): Promise<SupportRep
       problems: src.policy.problems.map((p) => `${p.source}: ${p.key}: ${p.message}`),
     },
     logDirectory: src.logDirectory,
-    helpdesk: { phones: src.policy.policy.helpdeskPhone, url: src.policy.policy.helpdeskUrl },
+    helpdesk: { phones: policy.helpdeskPhone, url: policy.helpdeskUrl, organisation: policy.organisationName ?? null },
   };
 }
 
@@ -86,20 +104,26 @@ const W = {
     empty: "tom",
     card: "Kort",
     noCard: "inget kort läst",
+    unreadable: "kunde inte läsas",
     serial: "serienummer",
+    knownAs: (name: string) => (name === "unknown" ? "okänt kort (finns inte i korttabellen)" : `känt som ${name}`),
+    inReader: "i",
+    application: "Applikation",
     triesUnknown: "antal försök okänt",
     triesOf: (left: number, max: number) => `${left} av ${max} försök kvar`,
     triesLeft: (left: number) => `${left} försök kvar`,
-    last: "Senaste åtgärd",
-    lastNone: "ingen sedan start",
-    ops: { changePin: "ändra kod", unblockPin: "lås upp" },
+    last: "Senast",
+    lastNone: "ingen åtgärd sedan start",
+    ops: { changePin: (name: string) => `Ändra säkerhetskod för ${name}`, unblockPin: (name: string) => `Lås upp ${name}` },
+    succeeded: "lyckades",
+    failed: (support: string) => `misslyckades med felkod ${support}`,
     policy: "Datorprincip",
     set: (n: number) => `${n} värden satta`,
     ignored: "ignorerat",
     logs: "Loggar",
     helpdesk: "IT-support",
+    helpdeskDefault: "inget nummer är inställt; kontakta organisationens IT-support",
     made: "Rapport skapad",
-    error: "Fel",
   },
   en: {
     never: "IT support will never ask for your PIN or PUK.",
@@ -112,59 +136,111 @@ const W = {
     empty: "empty",
     card: "Card",
     noCard: "no card read",
+    unreadable: "could not be read",
     serial: "serial",
+    knownAs: (name: string) => (name === "unknown" ? "an unknown card (not in the card table)" : `known as ${name}`),
+    inReader: "in",
+    application: "Application",
     triesUnknown: "tries left unknown",
     triesOf: (left: number, max: number) => `${left} of ${max} tries left`,
-    triesLeft: (left: number) => `${left} tries left`,
-    last: "Last operation",
-    lastNone: "none since start",
-    ops: { changePin: "change code", unblockPin: "unlock" },
+    triesLeft: (left: number) => (left === 1 ? "1 try left" : `${left} tries left`),
+    last: "Last",
+    lastNone: "nothing done since start",
+    ops: { changePin: (name: string) => `Change PIN for ${name}`, unblockPin: (name: string) => `Unlock ${name}` },
+    succeeded: "succeeded",
+    failed: (support: string) => `failed with error code ${support}`,
     policy: "Machine policy",
     set: (n: number) => `${n} values set`,
     ignored: "ignored",
     logs: "Logs",
     helpdesk: "IT support",
+    helpdeskDefault: "no number is set; contact your organisation's IT support",
     made: "Report made",
-    error: "Error",
   },
 };
 
 const STATE = {
-  sv: { ok: "OK", low: "ETT FÖRSÖK KVAR", blocked: "SPÄRRAD", unknown: "okänt", unavailable: "inte satt" },
-  en: { ok: "OK", low: "ONE TRY LEFT", blocked: "BLOCKED", unknown: "unknown", unavailable: "not set" },
+  sv: { ok: "OK", low: "ETT FÖRSÖK KVAR", blocked: "SPÄRRAD", unknown: "", unavailable: "inte satt" },
+  en: { ok: "OK", low: "ONE TRY LEFT", blocked: "BLOCKED", unknown: "", unavailable: "not set" },
 } as const;
+
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** "2026-11-24 08:27 (UTC+01:00)": the wall-clock time where the report is made, and its offset. */
+export function localTime(iso: string, seconds = false): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? "-" : "+";
+  const zone = `UTC${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ""}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${time} (${zone})`;
+}
 
 /** The report as numbered lines a user can read aloud: "line 4 says…". */
 export function formatSupportReport(r: SupportReport, language: Language): string {
   const w = W[language];
+  const tries = (c: { triesLeft: number | null; triesKnown: boolean; maxTries: number | null }) =>
+    !c.triesKnown || c.triesLeft === null
+      ? w.triesUnknown
+      : c.maxTries !== null
+        ? w.triesOf(c.triesLeft, c.maxTries)
+        : w.triesLeft(c.triesLeft);
   const lines = [
     `Pinwarden ${r.app.version} (${r.app.platform} ${r.app.osRelease}, ${r.app.arch})`,
     w.never,
     `${w.service}: ${r.pcsc.serviceRunning ? w.running : w.stopped}`,
     `${w.readers}: ${r.pcsc.readers.length ? r.pcsc.readers.map((x) => `${x.name} (${x.cardPresent ? w.present : w.empty})`).join("; ") : w.none}`,
   ];
-  if (r.card) {
-    lines.push(`${w.card}: ${r.card.profile}, ${w.serial} ${r.card.serial ?? "?"}, ATR ${r.card.atr}, ${r.card.reader}`);
-    for (const c of r.card.codes) {
-      const tries =
-        c.triesLeft === null ? w.triesUnknown : c.maxTries !== null ? w.triesOf(c.triesLeft, c.maxTries) : w.triesLeft(c.triesLeft);
-      lines.push(`  ${c.label} (${c.id}): ${tries}, ${STATE[language][c.state]}`);
-    }
-  } else {
+  const card = r.card;
+  if (card) {
+    const several = card.applications.length > 1;
+    const first = card.applications[0];
     lines.push(
-      `${w.card}: ${r.cardError ? `${w.error} ${r.cardError.code} (${r.cardError.support})${r.cardError.atr ? `, ATR ${r.cardError.atr}` : ""}` : w.noCard}`,
+      [
+        `${w.card}: ${several || !first ? "" : `${APP_NAMES[language][first.app]}, `}${card.serial && !several ? `${w.serial} ${card.serial}, ` : ""}${w.knownAs(card.knownAs)}`,
+        `ATR ${card.atr}`,
+        `${w.inReader} ${card.reader}`,
+      ].join(", "),
     );
+    for (const a of card.applications) {
+      if (several) lines.push(`${w.application} ${APP_NAMES[language][a.app]}${a.serial ? `, ${w.serial} ${a.serial}` : ""}`);
+      for (const c of a.codes) {
+        const state = STATE[language][c.state];
+        // A code that is not set has no tries to count (an OpenPGP resetting code reads 0).
+        const said = c.state === "unavailable" ? state : `${tries(c)}${state ? `, ${state}` : ""}`;
+        lines.push(`  ${codeName({ ...c, app: a.app }, language)}: ${said}`);
+      }
+    }
+  } else if (r.cardError) {
+    lines.push(
+      `${w.card}: ${w.unreadable}: ${describeError(r.cardError.code, {}, language)}${r.cardError.atr ? `, ATR ${r.cardError.atr}` : ""}`,
+    );
+  } else {
+    lines.push(`${w.card}: ${w.noCard}`);
   }
   const op = r.lastOperation;
-  lines.push(
-    `${w.last}: ${op ? `${w.ops[op.operation]} ${op.codeId}: ${op.result}${op.support ? ` (${op.support})` : ""}${op.triesLeft !== null ? `, ${op.triesLeft}` : ""}, ${op.at}` : w.lastNone}`,
-  );
+  if (op) {
+    // The code's application: the card's where its serial (or, failing that, the id alone) says which.
+    const apps = card?.applications ?? [];
+    const app =
+      apps.find((a) => a.serial !== null && a.serial === op.serial && a.codes.some((c) => c.id === op.codeId)) ??
+      apps.find((a) => a.codes.some((c) => c.id === op.codeId));
+    const label = app?.codes.find((c) => c.id === op.codeId)?.label ?? op.codeId;
+    const name = codeName({ id: op.codeId, label, ...(app ? { app: app.app } : {}) }, language);
+    const outcome = op.result === "ok" ? w.succeeded : w.failed(op.support ?? "");
+    const left = op.triesLeft !== null ? `, ${tries({ triesLeft: op.triesLeft, triesKnown: true, maxTries: null })}` : "";
+    lines.push(`${w.last}: ${w.ops[op.operation](name)} – ${outcome}${left}, ${localTime(op.at)}`);
+  } else {
+    lines.push(`${w.last}: ${w.lastNone}`);
+  }
   lines.push(
     `${w.policy}: ${r.policy.file}, ${w.set(r.policy.valuesSet)}${r.policy.problems.length ? `, ${w.ignored}: ${r.policy.problems.join("; ")}` : ""}`,
   );
   lines.push(`${w.logs}: ${r.logDirectory}`);
-  if (r.helpdesk.phones.length || r.helpdesk.url)
-    lines.push(`${w.helpdesk}: ${[...r.helpdesk.phones, r.helpdesk.url].filter(Boolean).join(", ")}`);
-  lines.push(`${w.made}: ${r.generatedAt}`);
+  const contacts = [...r.helpdesk.phones, r.helpdesk.url].filter(Boolean).join(", ");
+  const who = r.helpdesk.organisation ? ` (${r.helpdesk.organisation})` : "";
+  lines.push(`${w.helpdesk}${who}: ${contacts || w.helpdeskDefault}`);
+  lines.push(`${w.made}: ${localTime(r.generatedAt, true)}`);
   return lines.map((l, i) => `${String(i + 1).padStart(2)}. ${l}`).join("\n") + "\n";
 }

@@ -174,12 +174,19 @@ export interface SupportReport {
     profile: string;
     serial: string | null;
     atr: string;
-    codes: { id: string; label: string; state: CodeState; triesLeft: number | null; maxTries: number | null }[];
+    /** The card table's row for the ATR, or "unknown". */
+    knownAs: string;
+    /** The codes of the first application (as `CardStatus.codes`). */
+    codes: SupportCode[];
+    /** Every application on the card, each with its codes. */
+    applications: { app: AppFamily; serial: string | null; label: string | null; codes: SupportCode[] }[];
   } | null;
   cardError: { code: ErrorCode; support: string; atr: string | null } | null;
   lastOperation: {
     operation: "changePin" | "unblockPin";
     codeId: string;
+    /** The card's serial the operation was on (null where the card has none). */
+    serial: string | null;
     result: "ok" | ErrorCode;
     support: string | null;
     triesLeft: number | null;
@@ -187,7 +194,20 @@ export interface SupportReport {
   } | null;
   policy: { file: string; valuesSet: number; problems: string[] };
   logDirectory: string;
-  helpdesk: { phones: string[]; url: string | null };
+  /** From policy; the report says a default sentence where there is no phone and no URL. */
+  helpdesk: { phones: string[]; url: string | null; organisation: string | null };
+}
+
+/** One code in the support report: never the code itself, only its state. */
+export interface SupportCode {
+  id: string;
+  app: AppFamily;
+  label: string;
+  state: CodeState;
+  triesLeft: number | null;
+  /** false: the card gave no count ("antal försök okänt"). */
+  triesKnown: boolean;
+  maxTries: number | null;
 }
 
 export interface SupportResult {

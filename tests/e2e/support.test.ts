@@ -63,9 +63,9 @@ describe("support view", () => {
 
     const cliText = await cli(["support", "--lang", "sv"]);
     expect(withoutTime(viewText)).toBe(withoutTime(cliText));
-    expect(viewText).toContain("Legitimering (auth): 3 av 3 försök kvar, OK");
+    expect(viewText).toContain("Legitimering: 3 av 3 försök kvar, OK");
     expect(viewText).toContain(`Kortläsare: ${READER_1} (kort isatt)`);
-    expect(viewText).toContain("IT-support: intern 30000");
+    expect(viewText).toContain("IT-support (Region Test): intern 30000");
     await page.close();
   });
 });

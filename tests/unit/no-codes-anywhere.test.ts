@@ -70,7 +70,7 @@ describe("codes never leave the card path", () => {
       ...Object.fromEntries(readdirSync(logs).map((f) => [`log ${f}`, readFileSync(join(logs, f), "utf8")])),
     };
     // The places searched do hold what support needs.
-    expect(support.text.sv).toContain("lås upp auth: ok");
+    expect(support.text.sv).toContain("Lås upp Legitimering – lyckades");
     expect(Object.keys(zip).sort()).toEqual(["logs/pinwarden.log", "report-en.txt", "report-sv.txt", "report.json"]);
     expect(haystacks["log pinwarden.log"]).toContain('"message":"audit"');
     expect(haystacks["log pinwarden.log"]).toContain("0000111122223333");
