@@ -22,7 +22,7 @@ export default defineConfig({
         // One pcscd per machine: integration files run one after another in one process.
         test: {
           name: "integration",
-          // Projects that share pcscd run one after another: integration, then e2e, then faults.
+          // Projects that share pcscd run one after another: integration, e2e, shell, then faults.
           sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
@@ -46,6 +46,20 @@ export default defineConfig({
         },
       },
       {
+        // The app's real main entry, preload and renderer on the electron stand-in (Chromium),
+        // on pcscd with a card in the first vpcd reader: after e2e, before faults.
+        test: {
+          name: "shell",
+          sequence: { groupOrder: 3 },
+          include: ["tests/shell/**/*.test.ts"],
+          environment: "node",
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+        },
+      },
+      {
         // Stops and starts pcscd itself: runs last, alone.
         test: {
           name: "faults",
@@ -55,7 +69,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 30_000,
           pool: "forks",
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
         },
       },
     ],

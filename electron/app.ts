@@ -40,6 +40,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Machine policy as loaded; by default read from the registry and the policy file, and watched. */
   loadPolicy?: () => LoadedPolicy;
+  /** The organisation's name where machine policy sets none (the demo's), for the tray and the window. */
+  organisationName?: string;
 }
 
 export interface RunningApp {
@@ -89,6 +91,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   const readPolicy = options.loadPolicy ?? (() => loadPolicy({ registry: windowsRegistry }));
   let loaded = readPolicy();
   const policy = () => loaded.policy;
+  const organisationName = () => policy().organisationName ?? options.organisationName ?? null;
   const language: Language = policy().language ?? (app.getLocale().toLowerCase().startsWith("sv") ? "sv" : "en");
   const logDirectory = policy().logDirectory || defaultLogDirectory();
   const log = options.logger ?? createLogger({ directory: logDirectory, level: policy().logLevel, console: !app.isPackaged });
@@ -104,7 +107,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   const info = (): AppInfo => ({
     rules: rulesOf(policy()),
     helpdeskPhone: policy().helpdeskPhone,
-    organisationName: policy().organisationName,
+    organisationName: organisationName(),
     language,
   });
 
@@ -143,7 +146,15 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   hardenSession(session.defaultSession);
   registerIpc(
     ipcMain,
-    handlers,
+    // The preload asks for the latest status when the page connects, right after it subscribed
+    // to app events: from then on the window hears a view it is sent.
+    {
+      ...handlers,
+      latestStatus: () => {
+        windows.rendererListening();
+        return handlers.latestStatus();
+      },
+    },
     senderCheck((sender, url, isMain) => windows.isOwnFrame(sender, url, isMain)),
     log,
   );
@@ -181,7 +192,8 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     const s = snapshot();
     const state = trayStateOf(s);
     tray.setImage(join(options.assetsDir, "tray", iconFile(state, nativeTheme.shouldUseDarkColors, process.platform)));
-    tray.setToolTip(tooltipFor(state, language));
+    const organisation = organisationName();
+    tray.setToolTip(organisation ? `${tooltipFor(state, language)} (${organisation})` : tooltipFor(state, language));
     tray.setContextMenu(
       Menu.buildFromTemplate(
         menuTemplate(s, language, actions).map(({ id, ...item }) => (id === "separator" ? { type: "separator" } : { id, ...item })),

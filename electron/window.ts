@@ -70,6 +70,10 @@ export class WindowManager {
   #window: BrowserWindowType | undefined;
   #ready: Promise<void> | undefined;
   #quitting = false;
+  /** The page has subscribed to app events (it asked for the latest status). */
+  #listening = false;
+  /** A view sent before the page listened, sent again once it does. */
+  #pending: Extract<AppEvent, { type: "navigate" }> | undefined;
 
   constructor(private readonly deps: WindowDeps) {}
 
@@ -104,12 +108,15 @@ export class WindowManager {
     win.on("closed", () => {
       this.#window = undefined;
       this.#ready = undefined;
+      this.#listening = false;
+      this.#pending = undefined;
     });
     this.#ready = win.loadURL(pageUrl).then(
       () => undefined,
       () => undefined,
     );
     this.#window = win;
+    this.#listening = false;
     return win;
   }
 
@@ -117,9 +124,22 @@ export class WindowManager {
   async show(view?: Extract<AppEvent, { type: "navigate" }>): Promise<void> {
     const win = this.#window ?? this.#create();
     await this.#ready;
-    if (view) win.webContents.send(CHANNELS.events, view);
+    if (view) {
+      win.webContents.send(CHANNELS.events, view);
+      // A new page subscribes only after its first call to main returns, after "load": the
+      // view the tray asked for (e.g. the change wizard) would be lost; it is sent again.
+      if (!this.#listening) this.#pending = view;
+    }
     win.show();
     win.focus();
+  }
+
+  /** The page has subscribed to app events: a view sent before it did is sent again. */
+  rendererListening(): void {
+    this.#listening = true;
+    const view = this.#pending;
+    this.#pending = undefined;
+    if (view) this.send(view);
   }
 
   send(event: AppEvent): void {
