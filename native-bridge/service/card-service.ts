@@ -9,6 +9,7 @@
  * (its applications and their codes) is learned once per insertion; after that a
  * change costs SELECT + the command + a re-read of the codes it can have changed.
  */
+import { CERTIFICATE_SOURCES, describeOrProblem, isProblem, type CertificateList, type CertificateSlot } from "../certs/index.js";
 import { ApduChannel, type ApduTrace } from "../pcsc/channel.js";
 import type { CardConnection, ReaderBackend } from "../pcsc/types.js";
 import { knowledgeFor, type CardKnowledge } from "../profiles/card-knowledge.js";
@@ -80,6 +81,13 @@ interface KnownCard {
   apps: CardApp[];
   /** Counters last seen, per app and code: read, or learned from a 63Cx answer. */
   tries: Map<string, number | null>;
+  /**
+   * Counters taken from the card's answer to one of our operations rather than read: true
+   * only for the status that operation returns. Later, where the card cannot be asked
+   * again, another program may have moved the counter: the count is then "as of the last
+   * answer" and not known (triesKnown false), so the wizard warns before sending.
+   */
+  fromAnswer: Map<string, boolean>;
 }
 
 const key = (app: Family, codeId: string) => `${app}/${codeId}`;
@@ -329,7 +337,7 @@ export class CardService {
     this.#cards.delete(reader);
     const atr = channel.atr;
     const context = this.#context(atr);
-    const card: KnownCard = { insertion: state?.insertion ?? -1, atr, context, apps: [], tries: new Map() };
+    const card: KnownCard = { insertion: state?.insertion ?? -1, atr, context, apps: [], tries: new Map(), fromAnswer: new Map() };
     const fresh = new Set<CardApp>();
     const probeOrder = this.#probeOrder(context.knowledge);
     // First the standard probes; then, where they found nothing (or the card's row says the
@@ -375,7 +383,10 @@ export class CardService {
   #remember(card: KnownCard, app: CardApp, tries: TriesMap): void {
     // A code the profile could not ask about is absent: what an earlier answer (63Cx)
     // taught stays. An answer without a count (9000, 6300) makes it unknown again.
-    for (const [id, left] of tries) card.tries.set(key(app.layout.family, id), left);
+    for (const [id, left] of tries) {
+      card.tries.set(key(app.layout.family, id), left);
+      card.fromAnswer.delete(key(app.layout.family, id));
+    }
   }
 
   /** After an operation: what its answer says about the counters. */
@@ -383,11 +394,15 @@ export class CardService {
     const family = app.layout.family;
     if (failure === undefined) {
       // Success resets the counters of the codes involved to their limit, if known.
-      for (const code of touched) card.tries.set(key(family, code.id), code.maxTries);
+      for (const code of touched) {
+        card.tries.set(key(family, code.id), code.maxTries);
+        card.fromAnswer.set(key(family, code.id), true);
+      }
       return;
     }
     if (isPinwardenError(failure) && failure.details.codeId !== undefined && failure.details.triesLeft !== undefined) {
       card.tries.set(key(family, failure.details.codeId), failure.details.triesLeft);
+      card.fromAnswer.set(key(family, failure.details.codeId), true);
     }
   }
 
@@ -432,13 +447,15 @@ export class CardService {
       label: layout.label ?? null,
       codes: layout.codes.map((c): CodeStatus => {
         const triesLeft = card.tries.get(key(layout.family, c.id)) ?? null;
+        // true: this call's answer; false: an older answer (stale, see fromAnswer).
+        const answer = card.fromAnswer.get(key(layout.family, c.id));
         const status: CodeStatus = {
           id: c.id,
           app: layout.family,
           label: c.label,
           kind: c.kind,
           triesLeft,
-          triesKnown: triesLeft !== null,
+          triesKnown: triesLeft !== null && answer !== false,
           maxTries: c.maxTries,
           blocked: triesLeft === 0 && c.kind !== "reset",
           // A code never set is not "blocked" or "unknown": it is not there to use yet.
@@ -525,6 +542,8 @@ export class CardService {
           }
           afterStatus = this.#statusOf(r, card, app.layout.family);
         }
+        // What this operation's answers taught is "as of the last answer" from now on.
+        for (const [k, fresh] of card.fromAnswer) if (fresh) card.fromAnswer.set(k, false);
         if (failure !== undefined) throw failure;
         return afterStatus!;
       });
@@ -600,5 +619,85 @@ export class CardService {
     // Unexpected: report as a card error, with only the error's class for support.
     const technical = error instanceof Error ? error.name : typeof error;
     return { ok: false, error: { code: "CARD_ERROR", technical } };
+  }
+
+  // --- certificates (issue 14) ------------------------------------------------
+
+  /** Per reader, for one insertion: where the certificates are, and each one's DER (null: an empty slot). */
+  readonly #certificateCache = new Map<
+    string,
+    { insertion: number; slots: Map<Family, CertificateSlot[]>; der: Map<string, Buffer | null> }
+  >();
+
+  /**
+   * The certificates on the card (every application's, or `app`'s), read without any code:
+   * no VERIFY and no other command that carries one. Each is read once per insertion, in
+   * a short transaction of its own queued like any other work on the reader, one
+   * certificate a task: a status asked for meanwhile waits for at most one certificate.
+   * Days left are counted from `now` on every call.
+   */
+  async certificates(options: OperationOptions & { now?: Date } = {}): Promise<Result<CertificateList>> {
+    let apdus = 0;
+    const located = await this.#run(options, false, async (reader, channel) => {
+      const { card } = await this.#identify(reader, channel);
+      const cache = this.#certificatesOf(reader, card.insertion);
+      const apps = options.app === undefined ? card.apps : [this.#appOf(card, options.app)];
+      const found: { layout: CardLayout; slot: CertificateSlot }[] = [];
+      for (const { layout } of apps) {
+        let slots = cache.slots.get(layout.family);
+        if (!slots) {
+          slots = await CERTIFICATE_SOURCES[layout.family].locate(channel, layout);
+          cache.slots.set(layout.family, slots);
+        }
+        for (const slot of slots) found.push({ layout, slot });
+      }
+      return { reader, insertion: card.insertion, found };
+    });
+    apdus += this.lastApduCount;
+    if (!located.ok) return located;
+    const { reader, insertion, found } = located.value;
+    const now = options.now ?? new Date();
+    const list: CertificateList = { reader, certificates: [], problems: [] };
+    for (const { layout, slot } of found) {
+      const cache = this.#certificatesOf(reader, insertion);
+      const at = `${slot.app}/${slot.location}`;
+      if (!cache.der.has(at)) {
+        const read = await this.#run({ reader }, false, async (name, channel) => {
+          // Another card since the certificates were located: their places mean nothing now.
+          if (this.#backend.readers().find((r) => r.name === name)?.insertion !== insertion) {
+            throw new PinwardenError("CARD_REMOVED", { reader: name });
+          }
+          return CERTIFICATE_SOURCES[slot.app].read(channel, layout, slot);
+        });
+        apdus += this.lastApduCount;
+        if (!read.ok) {
+          if (GONE.includes(read.error.code)) return read;
+          list.problems.push({
+            app: slot.app,
+            location: slot.location,
+            reason: "unreadable",
+            technical: read.error.technical ?? read.error.code,
+          });
+          continue;
+        }
+        cache.der.set(at, read.value);
+      }
+      const der = cache.der.get(at);
+      if (!der) continue;
+      const described = describeOrProblem(der, slot, now);
+      if (isProblem(described)) list.problems.push(described);
+      else list.certificates.push(described);
+    }
+    this.lastApduCount = apdus;
+    return { ok: true, value: list };
+  }
+
+  #certificatesOf(reader: string, insertion: number) {
+    let cache = this.#certificateCache.get(reader);
+    if (!cache || cache.insertion !== insertion) {
+      cache = { insertion, slots: new Map(), der: new Map() };
+      this.#certificateCache.set(reader, cache);
+    }
+    return cache;
   }
 }
