@@ -7,6 +7,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CSP } from "../../electron/window.js";
 import { CHANNELS } from "../../renderer/contract.js";
+import { StandInElectron, type StandInBrowserWindow } from "./electron-stand-in.js";
+import { startMain } from "./main-loader.js";
 import { logText, shot, startShellApp, until, usePolicy, type ShellApp } from "./rig.js";
 
 let policy: ReturnType<typeof usePolicy>;
@@ -43,11 +45,24 @@ describe("the demo tray app", () => {
     await shot(app.window(), "demo-status");
   });
 
+  it("applies a policy change while it runs: the organisation in the tooltip, start at login", async () => {
+    const app = await start();
+    expect(app.standIn.loginItem.openAtLogin).toBe(true);
+    try {
+      policy.write({ organisationName: "Region Skåne", startAtLogin: false });
+      await until("the new organisation in the tooltip", () => app.tray().tooltip === "Pinwarden – card ready (Region Skåne)");
+      expect(app.standIn.loginItem.openAtLogin).toBe(false);
+    } finally {
+      policy.write({});
+    }
+    await until("the demo's name again", () => app.tray().tooltip === "Pinwarden – card ready (Pinwarden demo)");
+  });
+
   it("runs once per session: a second start shows and focuses the first one's window and quits", async () => {
     const first = await start("shell-single");
     expect(first.standIn.windows).toHaveLength(0);
-    const second = new (await import("./electron-stand-in.js")).StandInElectron({ session: "shell-single" });
-    (await import("./main-loader.js")).startMain(second, ["--demo"]);
+    const second = new StandInElectron({ session: "shell-single" });
+    startMain(second, ["--demo"]);
     await until("the first one's window", () => first.standIn.windows[0]?.visible === true);
     await until("the second one quits", () => second.quitted);
     expect(second.trays).toHaveLength(0);
@@ -58,8 +73,8 @@ describe("the demo tray app", () => {
     win.close();
     expect(win.isVisible()).toBe(false);
     const focusBefore = win.focusCount;
-    const third = new (await import("./electron-stand-in.js")).StandInElectron({ session: "shell-single" });
-    (await import("./main-loader.js")).startMain(third, ["--demo"]);
+    const third = new StandInElectron({ session: "shell-single" });
+    startMain(third, ["--demo"]);
     await until("the window again", () => win.isVisible());
     expect(win.focusCount).toBeGreaterThan(focusBefore);
     expect(first.standIn.windows).toHaveLength(1);
@@ -143,9 +158,7 @@ describe("the demo tray app", () => {
   it("answers only its own window: the same page in another window gets REQUEST_REJECTED, logged without the payload", async () => {
     const app = await start();
     const page = await openWindow(app);
-    const BrowserWindow = app.standIn.module.BrowserWindow as new (
-      o: Record<string, unknown>,
-    ) => import("./electron-stand-in.js").StandInBrowserWindow;
+    const BrowserWindow = app.standIn.module.BrowserWindow as new (o: Record<string, unknown>) => StandInBrowserWindow;
     const own = app.window();
     const other = new BrowserWindow({ show: false, width: 400, height: 300, webPreferences: { ...own.options.webPreferences } });
     await other.loadURL(page.url());
