@@ -55,6 +55,8 @@ export interface PinObject {
 
 export interface PrivateKeyObject {
   label: string;
+  /** CommonKeyAttributes.iD: a certificate for this key carries the same iD (EF.CDF). */
+  id?: Buffer;
   /** The PIN protecting the key. */
   authId?: Buffer;
   usage: { sign: boolean; decrypt: boolean; nonRepudiation: boolean };
@@ -66,7 +68,17 @@ export interface TokenInfo {
   manufacturer?: string;
 }
 
-export type OdfKind = "privateKeys" | "authObjects" | "other";
+export type OdfKind = "privateKeys" | "authObjects" | "certificates" | "trustedCertificates" | "usefulCertificates" | "other";
+
+/** EF.ODF's choice tags (ISO 7816-15 §8.2 PKCS15Objects; OpenSC pkcs15.c odf_indexes). */
+const ODF_TAGS: Partial<Record<OdfKind, number>> = {
+  privateKeys: 0xa0,
+  certificates: 0xa4,
+  trustedCertificates: 0xa5,
+  usefulCertificates: 0xa6,
+  authObjects: 0xa8,
+};
+const odfKindOf = (tag: number): OdfKind => (Object.keys(ODF_TAGS) as OdfKind[]).find((k) => ODF_TAGS[k] === tag) ?? "other";
 export interface OdfEntry {
   kind: OdfKind;
   path: Buffer;
@@ -84,7 +96,7 @@ function pathOf(t: Tlv): Buffer {
 
 export function parseOdf(data: Uint8Array): OdfEntry[] {
   return parseTlvs(data).map((t) => {
-    const kind: OdfKind = t.tag === 0xa0 ? "privateKeys" : t.tag === 0xa8 ? "authObjects" : "other";
+    const kind = odfKindOf(t.tag);
     if ((t.tag & 0xe0) !== 0xa0) throw new ParseError("ODF entry is not a context tag");
     return { kind, path: pathOf(expectTag(children(t)[0], DER.SEQUENCE, "ODF path")) };
   });
@@ -157,8 +169,10 @@ export function parsePrkdf(data: Uint8Array): PrivateKeyObject[] {
     // privateRSAKey is untagged (30); privateECKey is [0] (A0) and so on.
     const [common, keyAttrs] = children(obj);
     const { label, authId } = commonAttributes(expectTag(common, DER.SEQUENCE, "common"));
-    const usageBits = children(expectTag(keyAttrs, DER.SEQUENCE, "CommonKeyAttributes")).find((c) => c.tag === DER.BIT_STRING);
+    const keyAttributes = children(expectTag(keyAttrs, DER.SEQUENCE, "CommonKeyAttributes"));
+    const usageBits = keyAttributes.find((c) => c.tag === DER.BIT_STRING);
     if (!usageBits) throw new ParseError("key without usage");
+    const id = keyAttributes.find((c) => c.tag === DER.OCTET_STRING)?.value;
     const key: PrivateKeyObject = {
       label,
       usage: {
@@ -168,6 +182,7 @@ export function parsePrkdf(data: Uint8Array): PrivateKeyObject[] {
       },
     };
     if (authId) key.authId = authId;
+    if (id) key.id = id;
     return key;
   });
 }
@@ -241,7 +256,7 @@ export function encodeDir(apps: DirApp[]): Buffer {
 const path = (p: Buffer) => tlv(DER.SEQUENCE, tlv(DER.OCTET_STRING, p));
 
 export function encodeOdf(entries: OdfEntry[]): Buffer {
-  return Buffer.concat(entries.map((e) => tlv(e.kind === "privateKeys" ? 0xa0 : e.kind === "authObjects" ? 0xa8 : 0xa4, path(e.path))));
+  return Buffer.concat(entries.map((e) => tlv(ODF_TAGS[e.kind] ?? 0xa4, path(e.path))));
 }
 
 export function encodePinObject(p: PinObject): Buffer {
@@ -286,4 +301,70 @@ export function encodeTokenInfo(t: TokenInfo): Buffer {
   if (t.label) parts.push(tlv(0x80, Buffer.from(t.label, "utf8")));
   parts.push(tlv(DER.BIT_STRING, encodeBits([])));
   return tlv(DER.SEQUENCE, ...parts);
+}
+
+// --- certificates (EF.CDF) ------------------------------------------------------
+
+/**
+ * An X.509 certificate object of EF.CDF (ISO 7816-15 §8.6; PKCS#15 v1.1 §6.6; OpenSC
+ * pkcs15-cert.c): CIO { CommonObjectAttributes, CommonCertificateAttributes { iD,
+ * authority DEFAULT FALSE, ... }, [1] X509CertificateAttributes { value ObjectValue, ... } }.
+ * Other certificate types (attribute certificates [0], SPKI [1], PGP [2], ...) are tagged
+ * and are not X.509 certificates: skipped.
+ */
+export interface CertificateObject {
+  label: string;
+  /** The same iD as the certificate's private key in EF.PrKDF. */
+  id: Buffer;
+  /** A CA's certificate, not the card holder's. */
+  authority: boolean;
+  /** Where the certificate is: absolute, or relative to the application. */
+  path?: Buffer;
+  /** Path.index and Path.length: the certificate is this part of the file. */
+  index?: number;
+  length?: number;
+  /** ObjectValue's direct choice ([0]): the certificate held in the CDF itself. */
+  value?: Buffer;
+}
+
+export function parseCdf(data: Uint8Array): CertificateObject[] {
+  const certificates: CertificateObject[] = [];
+  for (const obj of parseTlvs(data)) {
+    if (obj.tag !== DER.SEQUENCE) continue;
+    const [common, classAttrs, ...rest] = children(obj);
+    const { label } = commonAttributes(expectTag(common, DER.SEQUENCE, "common"));
+    const attrs = children(expectTag(classAttrs, DER.SEQUENCE, "CommonCertificateAttributes"));
+    const id = expectTag(attrs[0], DER.OCTET_STRING, "certificate iD").value;
+    const authority = attrs.some((a) => a.tag === DER.BOOLEAN && a.value.length === 1 && a.value[0] !== 0);
+    const typeAttrs = rest.find((t) => t.tag === 0xa1);
+    if (!typeAttrs) throw new ParseError("certificate object without typeAttributes");
+    const value = children(expectTag(children(typeAttrs)[0], DER.SEQUENCE, "X509CertificateAttributes"))[0];
+    if (!value) throw new ParseError("certificate object without value");
+    const cert: CertificateObject = { label, id, authority };
+    if (value.tag === DER.SEQUENCE) {
+      const [p, ...more] = children(value);
+      cert.path = expectTag(p, DER.OCTET_STRING, "Path.path").value;
+      const index = more.find((m) => m.tag === DER.INTEGER);
+      const length = more.find((m) => m.tag === 0x80);
+      if (index && length) {
+        cert.index = derUint(index.value);
+        cert.length = derUint(length.value);
+      }
+    } else if (value.tag === 0xa0) {
+      cert.value = value.value;
+    } else {
+      continue; // a URL: nothing on the card to read
+    }
+    certificates.push(cert);
+  }
+  return certificates;
+}
+
+export function encodeCertificateObject(c: { label: string; id: Buffer; authority?: boolean; path: Buffer }): Buffer {
+  return tlv(
+    DER.SEQUENCE,
+    tlv(DER.SEQUENCE, tlv(DER.UTF8_STRING, Buffer.from(c.label, "utf8")), tlv(DER.BIT_STRING, encodeBits([]))),
+    tlv(DER.SEQUENCE, tlv(DER.OCTET_STRING, c.id), ...(c.authority ? [tlv(DER.BOOLEAN, Buffer.from([0xff]))] : [])),
+    tlv(0xa1, tlv(DER.SEQUENCE, path(c.path))),
+  );
 }

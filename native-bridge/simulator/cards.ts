@@ -38,11 +38,20 @@ export interface SimPivOptions {
   openpgp?: boolean | undefined;
 }
 
+/**
+ * Every family: the certificates (made by a test CA with openssl, certs/test-ca.ts) expire
+ * at the end of the UTC day `certDays` from now (`--cert-days N`; default two years).
+ */
+export interface SimCertificateOptions {
+  certDays?: number | undefined;
+}
+
 export function createCard(
   profile: SimProfile,
   codes: SimCodes = {},
-  options: VirtualCardOptions & SimOpenPgpOptions & SimPkcs15Options & SimPivOptions = {},
+  options: VirtualCardOptions & SimOpenPgpOptions & SimPkcs15Options & SimPivOptions & SimCertificateOptions = {},
 ): VirtualCard {
+  const certs = options.certDays !== undefined ? { certDays: options.certDays } : {};
   switch (profile) {
     case "pkcs15":
       return new Pkcs15Card({
@@ -57,12 +66,18 @@ export function createCard(
         return new CompositeCard({
           ...pick(options),
           // A YubiKey: no global PIN (piv-card.ts), so `globalPin` does not combine with it.
-          piv: { pin: codes.pin, puk: codes.puk },
-          openpgp: { pin: codes.pin, adminPin: codes.puk, resetCode: codes.resetCode, ...(options.kdf ? { kdf: options.kdf } : {}) },
+          piv: { pin: codes.pin, puk: codes.puk, ...certs },
+          openpgp: {
+            pin: codes.pin,
+            adminPin: codes.puk,
+            resetCode: codes.resetCode,
+            ...(options.kdf ? { kdf: options.kdf } : {}),
+            ...certs,
+          },
         });
       }
-      if (options.globalPin) return new PivCard({ ...pick(options), globalPin: true, global: codes.pin, puk: codes.puk });
-      return new PivCard({ ...pick(options), pin: codes.pin, puk: codes.puk });
+      if (options.globalPin) return new PivCard({ ...pick(options), globalPin: true, global: codes.pin, puk: codes.puk, ...certs });
+      return new PivCard({ ...pick(options), pin: codes.pin, puk: codes.puk, ...certs });
     case "openpgp":
       return new OpenPgpCard({ ...options, pin: codes.pin, adminPin: codes.puk, resetCode: codes.resetCode });
   }

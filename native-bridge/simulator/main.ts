@@ -8,11 +8,14 @@
  *  piv only: [--global-pin] (a non-YubiKey card whose Discovery object makes the global
  *  PIN, reference 00, primary; --pin sets it) [--openpgp] (a security key: PIV and OpenPGP
  *  side by side on one card with the YubiKey 5 ATR; see composite-card.ts)
+ *  every family: [--cert-days N] (the card's certificates, made by a test CA with openssl,
+ *  expire at the end of the UTC day N days from now; 0 = today, negative = expired)
  * Inserts a virtual card into vpcd's reader until the process is stopped.
  * (The codes given here configure a test card; they are not anybody's real codes.)
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { findOpenssl } from "../certs/test-ca.js";
 import { createCard, type SimProfile } from "./cards.js";
 import { isPkcs15Quirk, PKCS15_QUIRKS } from "./pkcs15-card.js";
 import { insertIntoVpcd, VPCD_PORT } from "./vpcd-client.js";
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     quirks: { type: "string" },
     "global-pin": { type: "boolean" },
     openpgp: { type: "boolean" },
+    "cert-days": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -40,7 +44,8 @@ if (values.help) {
     "usage: npm run sim -- --profile pkcs15|piv|openpgp [--port 35963] [--pin CODE] [--sign-pin CODE] [--puk CODE] [--apdu-log FILE]\n" +
       "       openpgp only: [--kdf sha256|sha512] [--reset-code CODE]\n" +
       `       pkcs15 only: [--quirks a,b,c] (${PKCS15_QUIRKS.join(", ")})\n` +
-      "       piv only: [--global-pin] [--openpgp] (PIV and OpenPGP on one card)\n",
+      "       piv only: [--global-pin] [--openpgp] (PIV and OpenPGP on one card)\n" +
+      "       every profile: [--cert-days N] (its certificates expire N days from now; default 730)\n",
   );
   process.exit(0);
 }
@@ -72,6 +77,11 @@ if (values["global-pin"] && values.openpgp) {
   process.stderr.write("--global-pin and --openpgp do not combine: the security key has no global PIN\n");
   process.exit(2);
 }
+const certDays = values["cert-days"] === undefined ? undefined : Number(values["cert-days"]);
+if (certDays !== undefined && !Number.isInteger(certDays)) {
+  process.stderr.write("--cert-days takes a whole number of days (negative: expired that many days ago)\n");
+  process.exit(2);
+}
 const logFile = values["apdu-log"];
 if (logFile) writeFileSync(logFile, "");
 const card = createCard(
@@ -83,8 +93,13 @@ const card = createCard(
     ...(quirks ? { quirks: quirks.filter(isPkcs15Quirk) } : {}),
     ...(values["global-pin"] ? { globalPin: true } : {}),
     ...(values.openpgp ? { openpgp: true } : {}),
+    ...(certDays !== undefined ? { certDays } : {}),
   },
 );
+// Made now, not at the first read: the first APDU is not slowed down, and the dates show.
+const certificates = (card as { certificates?: { location: string; certificate: { notAfter: Date } }[] }).certificates ?? [];
+if (certificates.length === 0 && !findOpenssl()) process.stdout.write("no openssl on PATH: the card carries no certificates\n");
+for (const c of certificates) process.stdout.write(`certificate ${c.location} expires ${c.certificate.notAfter.toISOString()}\n`);
 
 const port = Number(values.port);
 try {

@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { INS, type ParsedCommand } from "../apdu/command.js";
 import { parseTlvs, tlv } from "../apdu/tlv.js";
+import { DEFAULT_CERT_DAYS, ResponseChain, testCertificates, type TestCertificate } from "../certs/test-ca.js";
 import { PinSlot, SW, VirtualCard, wrongCodeSw, type CardResponse, type VirtualCardOptions } from "./virtual-card.js";
 
 export type OpenPgpKdf = "sha256" | "sha512" | "off";
@@ -45,7 +46,16 @@ export interface OpenPgpCardOptions extends VirtualCardOptions {
    */
   wrapAppData?: boolean;
   serial?: number;
+  /** The cardholder certificate (7F21) expires at the end of the UTC day this many days from now. */
+  certDays?: number | undefined;
 }
+
+/** The cardholder certificate (DO 7F21, first occurrence: the authentication key's). */
+const CARDHOLDER_CERTIFICATE = {
+  commonName: "Test Testsson (OpenPGP)",
+  keyUsage: "critical, digitalSignature",
+  extendedKeyUsage: "clientAuth",
+} as const;
 
 const AID_PREFIX = Buffer.from("D27600012401", "hex");
 const MAX_LEN = 0x7f;
@@ -150,6 +160,8 @@ export class OpenPgpCard extends VirtualCard {
   /** The KDF the card enforces, decoded from F9; undefined = codes compared as sent. */
   #kdf: CardKdf | undefined;
   #selected = false;
+  readonly #certDays: number;
+  readonly #chain = new ResponseChain();
   /** PW1 verified for P2 81 (signing) and P2 82 (other), separately. */
   #pw1Other = false;
 
@@ -159,6 +171,7 @@ export class OpenPgpCard extends VirtualCard {
     this.#wrong6985OnChange = options.wrongSw6985OnChange ?? false;
     this.#raw6700 = options.rawPin6700 ?? false;
     this.#wrapAppData = options.wrapAppData ?? false;
+    this.#certDays = options.certDays ?? DEFAULT_CERT_DAYS;
     const serialNo = options.serial ?? 0x00004242;
     const serial = Buffer.alloc(4);
     serial.writeUInt32BE(serialNo);
@@ -182,6 +195,15 @@ export class OpenPgpCard extends VirtualCard {
     this.pw3 = this.#slot("admin", options.adminPin ?? DEFAULT_PW3, 8);
     this.rc = this.#slot("reset", options.resetCode ?? "", 8);
     if (!options.resetCode) this.rc.triesLeft = 0;
+  }
+
+  /**
+   * The cardholder certificate, made by the test CA when first asked for; empty where
+   * openssl is not installed.
+   */
+  get certificates(): { location: string; certificate: TestCertificate }[] {
+    const made = testCertificates([CARDHOLDER_CERTIFICATE], this.#certDays);
+    return made ? [{ location: "7F21", certificate: made[0]! }] : [];
   }
 
   /** The form the card stores a code in: its S2K hash under KDF, else the code itself. */
@@ -276,7 +298,7 @@ export class OpenPgpCard extends VirtualCard {
         // GET DATA F9 answers the content (GnuPG reads the algorithm at byte 2).
         return this.#kdfDo && Buffer.from(this.#kdfDo);
       case 0x7f21:
-        return Buffer.alloc(0);
+        return this.certificates[0]?.certificate.der ?? Buffer.alloc(0);
       default:
         return undefined;
     }
@@ -290,12 +312,15 @@ export class OpenPgpCard extends VirtualCard {
       return { sw: SW.OK };
     }
     if (!this.#selected) return { sw: SW.INS_NOT_SUPPORTED };
+    // The rest of a long answer (the certificate) comes through GET RESPONSE (61xx).
+    if (cmd.ins === INS.GET_RESPONSE) return this.#chain.next(cmd.le);
+    this.#chain.clear();
     switch (cmd.ins) {
       case INS.GET_DATA: {
         const tag = (cmd.p1 << 8) | cmd.p2;
         const content = this.#dataObject(tag);
         const data = content && tag === 0x006e && this.#wrapAppData ? tlv(0x6e, content) : content;
-        return data ? { data, sw: SW.OK } : { sw: SW.REF_NOT_FOUND };
+        return data ? this.#chain.answer(data, cmd.le) : { sw: SW.REF_NOT_FOUND };
       }
       case INS.VERIFY:
         return this.#verify(cmd);

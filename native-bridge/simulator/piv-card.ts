@@ -13,6 +13,8 @@
  */
 import { INS, type ParsedCommand } from "../apdu/command.js";
 import { tlv } from "../apdu/tlv.js";
+import { gzipSync } from "node:zlib";
+import { DEFAULT_CERT_DAYS, ResponseChain, testCertificates, type TestCertificate } from "../certs/test-ca.js";
 import { PinSlot, SW, VirtualCard, wrongCodeSw, type CardResponse, type VirtualCardOptions } from "./virtual-card.js";
 
 export interface PivCardOptions extends VirtualCardOptions {
@@ -37,7 +39,34 @@ export interface PivCardOptions extends VirtualCardOptions {
   globalTries?: number;
   /** Overrides the ATR the model implies. */
   atr?: Buffer;
+  /** The certificates expire at the end of the UTC day this many days from now (certs/test-ca.ts). */
+  certDays?: number | undefined;
+  /** Store the certificates gzip-compressed (CertInfo 01), as some issuers do. */
+  compressCertificates?: boolean;
 }
+
+/**
+ * A certificate in each key slot (SP 800-73-4 Part 1 Table 2 objects), made by the test CA
+ * when first read: 9A authentication, 9C signature, 9D key management, 9E card authentication.
+ */
+const CERTIFICATE_OBJECTS = [
+  {
+    slot: "9A",
+    tag: "5FC105",
+    request: {
+      commonName: "Test Testsson (PIV Authentication)",
+      keyUsage: "critical, digitalSignature",
+      extendedKeyUsage: "clientAuth, msSmartcardLogin",
+    },
+  },
+  {
+    slot: "9C",
+    tag: "5FC10A",
+    request: { commonName: "Test Testsson (PIV Signature)", keyUsage: "critical, digitalSignature, nonRepudiation" },
+  },
+  { slot: "9D", tag: "5FC10B", request: { commonName: "Test Testsson (PIV Key Management)", keyUsage: "critical, keyAgreement" } },
+  { slot: "9E", tag: "5FC101", request: { commonName: "Pinwarden PIV Card Authentication", keyUsage: "critical, digitalSignature" } },
+] as const;
 
 /**
  * YubiKey 5 (USB, CCID) ATR, as card-knowledge.ts and OpenSC's card-piv.c ATR table quote
@@ -91,6 +120,9 @@ export class PivCard extends VirtualCard {
   readonly #metadata: boolean;
   readonly #sw630x: boolean;
   readonly #serial: number;
+  readonly #certDays: number;
+  readonly #compress: boolean;
+  readonly #chain = new ResponseChain();
   #selected = false;
 
   constructor(options: PivCardOptions = {}) {
@@ -105,6 +137,29 @@ export class PivCard extends VirtualCard {
     this.globalPin = global ? new PinSlot(pad8(options.global ?? "123456"), options.globalTries ?? 5, 6, 8) : undefined;
     this.#sw630x = options.sw630x ?? false;
     this.#serial = options.serial ?? 4242424;
+    this.#certDays = options.certDays ?? DEFAULT_CERT_DAYS;
+    this.#compress = options.compressCertificates ?? false;
+  }
+
+  /**
+   * The card's certificates by slot, made by the test CA when first asked for; empty where
+   * openssl is not installed. Tests hold Pinwarden and yubico-piv-tool to them.
+   */
+  get certificates(): { location: string; certificate: TestCertificate }[] {
+    const made = testCertificates(
+      CERTIFICATE_OBJECTS.map((c) => c.request),
+      this.#certDays,
+    );
+    return made ? CERTIFICATE_OBJECTS.map((c, i) => ({ location: c.slot, certificate: made[i]! })) : [];
+  }
+
+  /** A certificate object (Part 1 Table 10): 53 { 70 certificate, 71 CertInfo, FE error detection code }. */
+  #certificateObject(tag: string): Buffer | undefined {
+    const i = CERTIFICATE_OBJECTS.findIndex((c) => c.tag === tag);
+    const cert = i < 0 ? undefined : this.certificates[i]?.certificate.der;
+    if (!cert) return undefined;
+    const body = this.#compress ? gzipSync(cert) : cert;
+    return tlv(0x53, tlv(0x70, body), tlv(0x71, Buffer.from([this.#compress ? 0x01 : 0x00])), tlv(0xfe));
   }
 
   /** The code a reference holds now, unpadded (for tests; a real card never tells). */
@@ -141,6 +196,9 @@ export class PivCard extends VirtualCard {
       return { data: tlv(0x61, tlv(0x4f, Buffer.from("000010000100", "hex")), tlv(0x79, tlv(0x4f, AID))), sw: SW.OK };
     }
     if (!this.#selected) return { sw: SW.INS_NOT_SUPPORTED };
+    // The rest of a long answer (a certificate) comes through GET RESPONSE (61xx).
+    if (cmd.ins === INS.GET_RESPONSE) return this.#chain.next(cmd.le);
+    this.#chain.clear();
     switch (cmd.ins) {
       case INS.GET_DATA_ODD:
         return this.#getData(cmd);
@@ -169,6 +227,8 @@ export class PivCard extends VirtualCard {
     if (cmd.p1 !== 0x3f || cmd.p2 !== 0xff) return { sw: SW.WRONG_P1P2 };
     const tag = cmd.data.subarray(2).toString("hex").toUpperCase();
     if (tag === "7E" && !this.#metadata) return { data: this.#discovery(), sw: SW.OK };
+    const certificate = this.#certificateObject(tag);
+    if (certificate) return this.#chain.answer(certificate, cmd.le);
     if (tag !== "5FC102") return { sw: SW.FILE_NOT_FOUND };
     const guid = Buffer.alloc(16);
     guid.writeUInt32BE(this.#serial, 12);

@@ -25,6 +25,7 @@
  */
 import { INS, type ParsedCommand } from "../apdu/command.js";
 import {
+  encodeCertificateObject,
   encodeDir,
   encodeOdf,
   encodePinObject,
@@ -35,6 +36,7 @@ import {
   type PinObject,
 } from "../apdu/pkcs15.js";
 import { tlv } from "../apdu/tlv.js";
+import { DEFAULT_CERT_DAYS, findOpenssl, testCertificates, type TestCertificate } from "../certs/test-ca.js";
 import { makeAtr } from "./atr.js";
 import { PinSlot, SW, VirtualCard, wrongCodeSw, type CardResponse, type VirtualCardOptions } from "./virtual-card.js";
 
@@ -63,7 +65,32 @@ export interface Pkcs15CardOptions extends VirtualCardOptions {
   /** What an empty VERIFY on a blocked PIN answers: 6983 (default) or 63C0. */
   blockedSw?: number;
   quirks?: readonly Pkcs15Quirk[] | undefined;
+  /** The certificates expire at the end of the UTC day this many days from now (certs/test-ca.ts). */
+  certDays?: number | undefined;
 }
+
+/**
+ * The card's two certificates (EF.CDF 4403 → EFs 4331 and 4332), each with the iD of its
+ * key in EF.PrKDF, so OpenSC ties them to the PINs as Pinwarden does.
+ */
+const CERTIFICATES = [
+  {
+    label: "Legitimering",
+    keyId: Buffer.from([0x45, 1]),
+    fid: 0x4331,
+    request: {
+      commonName: "Test Testsson (legitimering)",
+      keyUsage: "critical, digitalSignature",
+      extendedKeyUsage: "clientAuth, msSmartcardLogin",
+    },
+  },
+  {
+    label: "Underskrift",
+    keyId: Buffer.from([0x45, 2]),
+    fid: 0x4332,
+    request: { commonName: "Test Testsson (underskrift)", keyUsage: "critical, nonRepudiation" },
+  },
+] as const;
 
 /** Characters a code may have (storedLength for ASCII; digits for BCD: 8 digits in 4 bytes). */
 const STORED = 8;
@@ -106,6 +133,7 @@ export class Pkcs15Card extends VirtualCard {
   #ef: Node | undefined;
   readonly #bcd: boolean;
   readonly #pad: number;
+  readonly #certDays: number;
 
   constructor(options: Pkcs15CardOptions = {}) {
     super(options);
@@ -174,6 +202,24 @@ export class Pkcs15Card extends VirtualCard {
       }),
     ]);
     const appPath = (fid: number) => Buffer.from([0x3f, 0x00, APP >> 8, APP & 0xff, fid >> 8, fid & 0xff]);
+    this.#certDays = options.certDays ?? DEFAULT_CERT_DAYS;
+    // Certificates where openssl can make them; made when first read (certs/test-ca.ts).
+    const certificateDer = (i: number) => this.certificates[i]!.certificate.der;
+    const withCertificates = findOpenssl() !== null;
+    const certificateFiles: Node[] = withCertificates
+      ? [
+          {
+            fid: 0x4403,
+            data: Buffer.concat(CERTIFICATES.map((c) => encodeCertificateObject({ label: c.label, id: c.keyId, path: appPath(c.fid) }))),
+          },
+          ...CERTIFICATES.map((c, i) => ({
+            fid: c.fid,
+            get data() {
+              return certificateDer(i);
+            },
+          })),
+        ]
+      : [];
     this.#pinDf = { fid: PIN_DF, children: [] };
     this.#app = {
       fid: APP,
@@ -184,12 +230,14 @@ export class Pkcs15Card extends VirtualCard {
           fid: 0x5031,
           data: encodeOdf([
             { kind: "privateKeys", path: appPath(0x4402) },
+            ...(withCertificates ? [{ kind: "certificates" as const, path: appPath(0x4403) }] : []),
             { kind: "authObjects", path: appPath(0x4401) },
           ]),
         },
         { fid: 0x5032, data: encodeTokenInfo({ serialNumber: this.serial, manufacturer: "Pinwarden", label: "Pinwarden virtuellt kort" }) },
         { fid: 0x4401, data: aodf },
         { fid: 0x4402, data: prkdf },
+        ...certificateFiles,
         ...(q.has("pins-in-subdf") ? [this.#pinDf] : []),
       ],
     };
@@ -201,6 +249,25 @@ export class Pkcs15Card extends VirtualCard {
       ],
     };
     this.#path = [this.#mf];
+  }
+
+  /**
+   * The card's certificates and where they are (the EF's path), made by the test CA when
+   * first asked for; empty where openssl is not installed. Tests hold Pinwarden to them.
+   */
+  get certificates(): { location: string; label: string; certificate: TestCertificate }[] {
+    const made = testCertificates(
+      CERTIFICATES.map((c) => c.request),
+      this.#certDays,
+    );
+    if (!made) return [];
+    return CERTIFICATES.map((c, i) => ({
+      location: Buffer.from([0x3f, 0x00, APP >> 8, APP & 0xff, c.fid >> 8, c.fid & 0xff])
+        .toString("hex")
+        .toUpperCase(),
+      label: c.label,
+      certificate: made[i]!,
+    }));
   }
 
   /** A code as the card stores it: ASCII or BCD, padded to the stored length. */
