@@ -2,17 +2,18 @@
  * `npm run preview [-- --pcsc | --auto] [--reader-filter NAME] [--no-build]`: the renderer
  * in a browser, on the real handlers and CardService. Default: a virtual PKCS#15 card
  * in-process, so it works on a machine with no reader; `--pcsc` uses pcscd (put a card in
- * with `npm run sim`); `--auto` (`npm run demo`) uses pcscd where it has a reader, else
- * the virtual card.
+ * with `npm run sim`); `--auto` (`npm run demo`) uses pcscd where a reader holds a card,
+ * else the virtual card.
  *
  * The bridge listens on 127.0.0.1 only, answers only requests that carry the per-run
- * token (printed in the URL on the first line), only for its own Host and Origin, and is
+ * token (in the URL at the end of the first line, which also says what the preview runs on), only for its own Host and Origin, and is
  * never part of the packaged app.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "vite";
@@ -43,6 +44,8 @@ const { values } = parseArgs({
 
 const HOST = "127.0.0.1";
 const PORT = Number(values.port ?? process.env.PORT ?? 5178);
+// The port listened on: PORT, or the one the system gave for `--port 0`.
+let port = PORT;
 // Each run builds into a directory of its own, so two previews (tests) never race on one.
 const ROOT = values.build ? mkdtempSync(join(tmpdir(), "pinwarden-renderer-")) : resolve(import.meta.dirname, "../dist/renderer");
 const MAX_BODY = 4096;
@@ -69,21 +72,27 @@ if (!existsSync(join(ROOT, "index.html"))) {
   process.exit(1);
 }
 
-async function pickBackend(): Promise<{ backend: ReaderBackend; real: boolean }> {
+/** Which backend the preview uses, in words for its first line. */
+async function pickBackend(): Promise<{ backend: ReaderBackend; real: boolean; what: string }> {
   if (values.pcsc || values.auto) {
     const pcsc = new PcscReaders(values["reader-filter"] ? { readerFilter: values["reader-filter"] } : {});
     await pcsc.ready();
-    if (values.pcsc || pcsc.readers().length > 0) return { backend: pcsc, real: true };
-    // No service or no reader: the built-in card. (With the service down the binding holds
-    // nothing, so closing cannot block.)
+    const withCard = pcsc.readers().find((r) => r.cardPresent);
+    if (values.pcsc)
+      return { backend: pcsc, real: true, what: withCard ? `the card in ${withCard.name}` : "the PC/SC service (no card yet)" };
+    // --auto: a reader is worth using only with a card in it. An empty one (vpcd's virtual
+    // readers wait for a card that a test puts in) would show "no card" instead of the demo.
+    if (withCard) return { backend: pcsc, real: true, what: `the card in ${withCard.name}` };
+    // With the service down the binding holds nothing, so closing cannot block; with it up,
+    // closing can block joining the binding's threads, so it is left to the process's end.
     if (!pcsc.serviceAvailable) await pcsc.close();
   }
   const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
   demo.insert(createCard("pkcs15"));
-  return { backend: demo, real: false };
+  return { backend: demo, real: false, what: `the built-in virtual card${values.auto ? " (no reader holds a card)" : ""}` };
 }
 
-const { backend, real } = await pickBackend();
+const { backend, real, what } = await pickBackend();
 // Machine policy applies here too (PINWARDEN_POLICY=FILE to pilot one); the demo card shows
 // an example helpdesk number where policy sets none.
 const loaded = loadPolicy();
@@ -118,7 +127,7 @@ function tokenOk(candidate: string | undefined): boolean {
 
 /** Host and Origin must name this server: no other page (or DNS rebinding) gets in. */
 function sameOrigin(req: IncomingMessage): boolean {
-  const allowed = [`${HOST}:${PORT}`, `localhost:${PORT}`];
+  const allowed = [`${HOST}:${port}`, `localhost:${port}`];
   if (!allowed.includes(req.headers.host ?? "")) return false;
   const origin = req.headers.origin;
   return origin === undefined || allowed.some((a) => origin === `http://${a}`);
@@ -199,6 +208,8 @@ server.on("error", (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 server.listen(PORT, HOST, () => {
-  process.stdout.write(`http://${HOST}:${PORT}/?token=${token}\n`);
-  process.stdout.write(`Pinwarden preview on ${real ? "the PC/SC service" : "a built-in virtual card"}; Ctrl-C to stop.\n`);
+  port = (server.address() as AddressInfo).port;
+  // The first line: what the preview runs on, and the URL to open (tests read it from here).
+  process.stdout.write(`Pinwarden on ${what}: http://${HOST}:${port}/?token=${token}\n`);
+  process.stdout.write("Open that address in a browser; Ctrl-C to stop.\n");
 });

@@ -57,8 +57,9 @@ export async function startPreview(readerFilter: string, pcsc = true, env: NodeJ
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      const first = out.split("\n")[0]!;
-      if (out.includes("\n") && first.startsWith("http://127.0.0.1:")) resolve(first);
+      // The first line says what the preview runs on and ends with the URL.
+      const first = /^[^\n]*?(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)\n/.exec(out)?.[1];
+      if (first) resolve(first);
     });
     child.on("exit", (code) => reject(new Error(`preview exited ${code}`)));
   });

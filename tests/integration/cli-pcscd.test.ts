@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import { pcscBackend, READER_0, vpcdRig } from "./pcsc-rig.js";
+import { pcscBackend, READER_0, READER_1, vpcdRig } from "./pcsc-rig.js";
 
 function cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -145,5 +145,34 @@ describe("pinwarden monitor", () => {
     expect(types.slice(1, -2)).toEqual(["reader-added", "card-inserted"]);
     expect(types.slice(-2)).toEqual(["card-removed", "card-inserted"]);
     expect(lines.filter((l) => l.type.startsWith("card")).every((l) => l.reader === READER_0)).toBe(true);
+  });
+});
+
+describe("npm run demo (preview-server --auto)", () => {
+  /** The first line the demo prints; then it is stopped. */
+  function firstLine(readerFilter: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const args = ["--import", "tsx", "scripts/preview-server.ts", "--auto", "--port", "0", "--reader-filter", readerFilter];
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, PINWARDEN_POLICY: join(tmpdir(), "pinwarden-no-policy.json") },
+      });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d;
+        if (out.includes("\n")) {
+          child.kill();
+          resolve(out.split("\n")[0]!);
+        }
+      });
+      child.on("exit", (code) => reject(new Error(`demo exited ${code}: ${out}`)));
+    });
+  }
+
+  it("uses a reader only when it holds a card, and says which on its first line, with the URL", async () => {
+    expect(await firstLine(READER_0)).toMatch(/^Pinwarden on the card in Virtual PCD 00 00: http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
+    // vpcd's second reader is there but empty: the built-in card, not "no card".
+    expect(await firstLine(READER_1)).toMatch(
+      /^Pinwarden on the built-in virtual card \(no reader holds a card\): http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/,
+    );
   });
 });
