@@ -109,6 +109,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     helpdeskPhone: policy().helpdeskPhone,
     organisationName: organisationName(),
     language,
+    pukHelp: policy().pukHelp,
   });
 
   let busy = false;

@@ -24,6 +24,10 @@ export const POLICY_DEFAULTS: Readonly<Policy> = {
   organisationName: null,
   helpdeskPhone: [],
   helpdeskUrl: null,
+  pukHelp: {
+    sv: "PUK-koden står i kortbrevet du fick med kortet. Har du tappat bort den, beställ en ny av din organisations kontaktperson för kort.",
+    en: "Your PUK is in the card letter you received with your card. If you have lost it, order a new one from your organisation's contact person for cards.",
+  },
   pin: { minLength: 6, maxLength: 6 },
   puk: { minLength: 8, maxLength: 8 },
   rejectWeakCodes: true,

@@ -46,6 +46,20 @@ export const POLICY_KEYS = {
     sv: "IT-supportens webbsida.",
     example: "https://support.example.org/kort",
   },
+  pukHelp: {
+    schema: z.union([
+      z.string().trim().min(1).max(260),
+      z.strictObject({ sv: z.string().trim().min(1).max(260), en: z.string().trim().min(1).max(260) }),
+    ]),
+    default: {
+      sv: "PUK-koden står i kortbrevet du fick med kortet. Har du tappat bort den, beställ en ny av din organisations kontaktperson för kort.",
+      en: "Your PUK is in the card letter you received with your card. If you have lost it, order a new one from your organisation's contact person for cards.",
+    } as string | { sv: string; en: string },
+    type: 'text, or {"sv": text, "en": text}',
+    en: 'Where the PUK is and what to do when it is lost; shown by the PUK field, before a PIN\'s last try and when the PUK is blocked. One text for every language (what the ADMX sets), or {"sv": …, "en": …}.',
+    sv: 'Var PUK-koden finns och vad man gör när den är borttappad; visas vid PUK-fältet, före en PIN-kods sista försök och när PUK-koden är spärrad. En text för alla språk (det ADMX-mallen sätter), eller {"sv": …, "en": …}.',
+    example: "PUK-koden står i kortbrevet. Har du tappat bort den, ring kortadministratören på anknytning 4455.",
+  },
   pin: {
     schema: lengthRule,
     default: { minLength: 6, maxLength: 6 },

@@ -120,6 +120,11 @@ export interface AppInfo {
   helpdeskPhone: string[];
   organisationName: string | null;
   language: Language | null;
+  /**
+   * Where the PUK is and what to do when it is lost (policy `pukHelp`): one text for every
+   * language, or one per language. Absent (an older main process): the app's own default.
+   */
+  pukHelp?: string | Record<Language, string>;
 }
 
 export type CardEvent =

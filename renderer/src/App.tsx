@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { StatusView } from "./components/StatusView.js";
 import { SupportView } from "./components/SupportView.js";
@@ -10,10 +11,29 @@ export function App() {
   const view = useApp((s) => s.view);
   const open = useApp((s) => s.open);
   const info = useApp((s) => s.info);
+  const focusTarget = useApp((s) => s.focusTarget);
+  const focused = useApp((s) => s.focused);
+  // A wizard closed: the focus goes back to the control that opened it (else its tab).
+  useEffect(() => {
+    if (!focusTarget) return;
+    for (const id of focusTarget) {
+      const element = document.getElementById(id);
+      if (element) {
+        element.focus();
+        break;
+      }
+    }
+    focused();
+  }, [focusTarget, focused]);
   // "with PUK" only where the card's PINs are unblocked with a PUK (OpenPGP has none).
   const withPuk = useApp((s) => cardUnblocksWithPuk(s.status));
   const tab = (name: "status" | "change" | "unlock" | "support", label: string) => (
-    <button type="button" aria-current={view.name === name ? "page" : undefined} onClick={() => open({ name })}>
+    <button
+      type="button"
+      id={`nav-${name}`}
+      aria-current={view.name === name ? "page" : undefined}
+      onClick={() => open({ name }, `nav-${name}`)}
+    >
       {label}
     </button>
   );

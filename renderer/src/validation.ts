@@ -47,6 +47,12 @@ function bounds(code: CodeStatus, rules: CodeRules | null): { min: number; max: 
   return { min: Math.max(code.minLength, rule.minLength), max: Math.min(code.maxLength, rule.maxLength) };
 }
 
+/** How long a code the person has (current code, PUK) may be: the card's bounds. */
+export const currentBounds = (code: CodeStatus) => bounds(code, null);
+
+/** How long a new code may be: the card's bounds narrowed by the policy's. */
+export const newBounds = (code: CodeStatus, rules: CodeRules) => bounds(code, rules);
+
 /** A code the user says is their current one (or their PUK): the card's charset and bounds. */
 export function checkCurrent(code: CodeStatus, value: string): CodeProblem | null {
   const length = byteLength(value);

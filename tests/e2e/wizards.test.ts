@@ -74,23 +74,41 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
       change: "Ändra säkerhetskod",
       unlock: "Lås upp kort med PUK-kod",
       next: "Nästa",
+      close: "Stäng",
+      step1: "Steg 1 av 3",
+      step2: "Steg 2 av 3",
+      step3: "Steg 3 av 3",
       changed: "är ändrad",
       unlocked: "är upplåst",
-      wrong: "Fel säkerhetskod",
-      blocked: "Säkerhetskoden är spärrad",
+      wrong: "Fel säkerhetskod för Legitimering. Försök kvar: 2.",
+      blocked: "Säkerhetskoden för Legitimering är spärrad",
       confirm: "Jag förstår att ett felaktigt försök spärrar koden",
       offer: "Lås upp med PUK-kod",
+      instead: "Lås upp med PUK-kod i stället",
+      pukHelp: "PUK-koden står i kortbrevet du fick med kortet.",
+      startOver: "Börja om",
+      refresh: "Uppdatera",
+      oneLeft: "1 av 3 försök kvar",
     },
     en: {
       change: "Change PIN",
       unlock: "Unlock card with PUK",
       next: "Next",
+      close: "Close",
+      step1: "Step 1 of 3",
+      step2: "Step 2 of 3",
+      step3: "Step 3 of 3",
       changed: "has been changed",
       unlocked: "is unlocked",
-      wrong: "Wrong PIN",
-      blocked: "The PIN is blocked",
+      wrong: "Wrong PIN for Identification. Tries left: 2.",
+      blocked: "The PIN for Identification is blocked",
       confirm: "I understand that a wrong code will block it",
       offer: "Unlock with PUK",
+      instead: "Unlock with PUK instead",
+      pukHelp: "Your PUK is in the card letter you received with your card.",
+      startOver: "Start again",
+      refresh: "Refresh",
+      oneLeft: "1 of 3 tries left",
     },
   }[lang];
 
@@ -99,84 +117,140 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
     await page.locator(".codes").waitFor();
   }
 
-  it("changes the signing PIN with the keyboard alone, and the card really changed", async () => {
+  const field = (name: "first" | "next" | "confirm") => page.locator(`input[name="${name}"]`);
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute("name") ?? document.activeElement?.textContent ?? null);
+  /** The text the field's aria-describedby points at. */
+  const describedBy = (name: "first" | "next" | "confirm") =>
+    field(name).evaluate((input) =>
+      (input.getAttribute("aria-describedby") ?? "")
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" | "),
+    );
+
+  it("changes the signing PIN with the keyboard alone on one page, and focus comes back to the tab that opened it", async () => {
     await open();
     await step(`${lang}-status`);
     // Tab from the top of the page: the status tab, then the change tab.
     await page.keyboard.press("Tab");
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
-    await page.getByText(lang === "sv" ? "Steg 1 av 4" : "Step 1 of 4").waitFor();
+    await page.getByText(T.step1).waitFor();
     await page.keyboard.press("ArrowDown"); // the second radio: Underskrift / Signing
     await step(`${lang}-change-1-choose`);
     await page.keyboard.press("Enter");
+    await page.getByText(T.step2).waitFor();
+    // Current, new and repeat on one page, in that order.
+    expect(await focused()).toBe("first");
     await page.keyboard.type("654321");
     await step(`${lang}-change-2-current`);
-    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
     await page.keyboard.type("246810");
     await page.keyboard.press("Tab");
     await page.keyboard.type("246810");
-    await step(`${lang}-change-3-new`);
+    await step(`${lang}-change-2-codes`);
     await page.keyboard.press("Enter");
     await page.getByText(T.changed).waitFor();
-    await step(`${lang}-change-4-done`);
+    expect(await page.getByText(T.step3).isVisible()).toBe(true);
+    await step(`${lang}-change-3-done`);
     expect(card.codeOf(0x82)).toBe("246810");
     expect(await tries("sign")).toBe(3);
+    await page.keyboard.press("Enter"); // Close has the focus
+    await page.locator(".codes").waitFor();
+    expect(await focused()).toBe(T.change);
   });
 
-  it("counts wrong PINs down to blocked with a last-try confirmation, then unlocks with the PUK", async () => {
+  it("says a wrong current PIN under its field on the same page and keeps the new one, down to blocked; then unlocks with the PUK", async () => {
     await open();
     await page.getByRole("button", { name: T.change }).click();
-    const wrongAttempt = async () => {
-      await page.getByRole("button", { name: T.next }).click();
-      await page.keyboard.type("999999");
-      await page.keyboard.press("Enter");
-      await page.keyboard.type("246810");
-      await page.keyboard.press("Tab");
-      await page.keyboard.type("246810");
-      await page.keyboard.press("Enter");
-    };
-    await wrongAttempt();
-    await page.getByText(`${T.wrong}`).first().waitFor();
-    await step(`${lang}-change-2-wrong`);
-    expect(await tries("auth")).toBe(2);
-    // Second wrong attempt from step 2 directly.
-    await page.keyboard.type("999998");
-    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: T.next }).click();
+    await page.keyboard.type("999999");
+    await page.keyboard.press("Tab");
     await page.keyboard.type("246810");
     await page.keyboard.press("Tab");
     await page.keyboard.type("246810");
     await page.keyboard.press("Enter");
+    await page.getByText(T.wrong).waitFor();
+    // Still step 2: the message is the current field's, the field is empty and has the focus, the new code is kept.
+    expect(await page.getByText(T.step2).isVisible()).toBe(true);
+    expect(await describedBy("first")).toContain(T.wrong);
+    expect(await field("first").inputValue()).toBe("");
+    expect(await focused()).toBe("first");
+    expect((await field("next").inputValue()).length).toBe(6);
+    expect((await field("confirm").inputValue()).length).toBe(6);
+    await step(`${lang}-change-2-wrong`);
+    expect(await tries("auth")).toBe(2);
+
+    // The second wrong try: only the current code is typed again.
+    await page.keyboard.type("999998");
+    await page.keyboard.press("Enter");
     await page.getByLabel(T.confirm).waitFor();
+    // One note: the last try, the confirmation, where the PUK is and the way to the unlock wizard.
+    const notes = page.locator(".wizard .note");
+    expect(await notes.count()).toBe(1);
+    expect(await notes.textContent()).toContain(T.pukHelp);
+    expect(await notes.getByRole("button", { name: T.instead }).isVisible()).toBe(true);
     await step(`${lang}-change-2-last-try`);
     expect(await tries("auth")).toBe(1);
     await page.getByLabel(T.confirm).check();
-    await page.keyboard.press("Tab");
+    await field("first").focus();
     await page.keyboard.type("999997");
     await page.keyboard.press("Enter");
-    await page.keyboard.type("246810");
-    await page.keyboard.press("Tab");
-    await page.keyboard.type("246810");
-    await page.keyboard.press("Enter");
     await page.getByText(T.blocked).waitFor();
-    await step(`${lang}-change-4-blocked`);
+    expect(await page.getByText(T.step3).isVisible()).toBe(true);
+    await step(`${lang}-change-3-blocked`);
     expect(await tries("auth")).toBe(0);
 
-    await page.getByRole("button", { name: T.offer }).click();
+    await page.getByRole("button", { name: T.offer, exact: true }).click();
+    await page.getByText(T.step1).waitFor();
     await page.getByRole("button", { name: T.next }).click();
+    expect(await describedBy("first")).toContain(T.pukHelp);
     await page.keyboard.type("12345678");
-    await step(`${lang}-unlock-2-puk`);
-    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
     await page.keyboard.type("135790");
     await page.keyboard.press("Tab");
     await page.keyboard.type("135790");
-    await step(`${lang}-unlock-3-new`);
+    await step(`${lang}-unlock-2-puk`);
     await page.keyboard.press("Enter");
     await page.getByText(T.unlocked).waitFor();
-    await step(`${lang}-unlock-4-done`);
+    await step(`${lang}-unlock-3-done`);
     expect(card.codeOf(0x81)).toBe("135790");
     expect(await tries("auth")).toBe(3);
     expect(await tries("puk")).toBe(10);
+  });
+
+  it("offers the unlock wizard instead of the last try, and once the PUK is blocked offers neither it nor a new start", async () => {
+    card.pins.get(0x81)!.triesLeft = 1;
+    card.pins.get(0x83)!.triesLeft = 1;
+    await open();
+    await page.getByRole("button", { name: T.refresh }).click();
+    await page.getByText(T.oneLeft).waitFor();
+    await page.getByRole("button", { name: T.change }).click();
+    await page.getByRole("button", { name: T.next }).click();
+    await page.getByRole("button", { name: T.instead }).click();
+    await page.getByText(T.step1).waitFor();
+    expect(await page.getByRole("heading", { name: T.unlock }).isVisible()).toBe(true);
+    await page.getByRole("button", { name: T.next }).click();
+    await page.getByLabel(T.confirm).check();
+    await field("first").focus();
+    await page.keyboard.type("87654321");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("135790");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("135790");
+    await page.keyboard.press("Enter");
+    await page.locator(".wizard .puk-help").waitFor();
+    expect(await page.getByRole("button", { name: T.startOver }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: T.offer }).count()).toBe(0);
+    await step(`${lang}-unlock-3-puk-blocked`);
+    expect(card.pins.get(0x83)!.triesLeft).toBe(0);
+    expect(card.codeOf(0x81)).toBe("123456");
+    // The unlock wizard does not start again: what to do, and the helpdesk.
+    await page.getByRole("button", { name: T.close }).click();
+    await page.getByRole("button", { name: T.unlock }).click();
+    expect(await page.getByText(T.step1).count()).toBe(0);
+    expect(await page.locator(".wizard input").count()).toBe(0);
+    await step(`${lang}-unlock-puk-blocked`);
   });
 });
 
@@ -194,7 +268,7 @@ describe("card removed", () => {
     await insert(card);
     await page.getByText("Kortet är tillbaka. Du kan börja om.").waitFor();
     await page.getByRole("button", { name: "Börja om" }).click();
-    await page.getByText("Steg 1 av 4").waitFor();
+    await page.getByText("Steg 1 av 3").waitFor();
   });
 });
 
@@ -214,15 +288,13 @@ describe("a security key: PIV and OpenPGP on one card", () => {
     await step("sv-unlock-openpgp-1-choose");
     await page.getByRole("button", { name: "Nästa" }).click();
     await page.getByLabel("Återställningskod").fill("87654321");
+    await page.locator('input[name="next"]').fill("246810");
+    await page.locator('input[name="confirm"]').fill("246810");
     expect(await page.locator(".wizard").textContent()).not.toMatch(/PUK/);
     await step("sv-unlock-openpgp-2-reset-code");
     await page.keyboard.press("Enter");
-    await page.keyboard.type("246810");
-    await page.keyboard.press("Tab");
-    await page.keyboard.type("246810");
-    await page.keyboard.press("Enter");
     await page.getByText("är upplåst").waitFor();
-    await step("sv-unlock-openpgp-4-done");
+    await step("sv-unlock-openpgp-3-done");
     expect(key.openpgp.holds("user", "246810")).toBe(true);
     expect(key.openpgp.pw3.triesLeft).toBe(3);
     await remove();

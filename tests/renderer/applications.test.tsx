@@ -56,10 +56,7 @@ describe("one status per card event", () => {
     const before = h.statusReads();
     await u.click(screen.getByRole("button", { name: "Ändra säkerhetskod" }));
     await u.keyboard("{Enter}");
-    await u.keyboard("999999{Enter}");
-    await typeInto(u, /Ny säkerhetskod/, "246810");
-    await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
-    await u.keyboard("{Enter}");
+    await u.keyboard("999999{Tab}246810{Tab}246810{Enter}");
     expect(await screen.findByText("2 av 3 försök kvar")).toBeTruthy();
     await settle();
     expect(h.statusReads()).toBe(before);
@@ -92,7 +89,6 @@ describe("a card with several applications", () => {
     // The card does not give the OpenPGP limit, and says the count: no confirmation needed.
     expect(screen.queryByText(/Kortet visar inte hur många försök/)).toBeNull();
     await typeInto(u, /Nuvarande säkerhetskod för PIN-kod/, "123456");
-    await u.keyboard("{Enter}");
     await typeInto(u, /Ny säkerhetskod/, "246810");
     await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
     await u.keyboard("{Enter}");
@@ -110,15 +106,15 @@ describe("OpenPGP unblock", () => {
     await renderApp(card);
     await screen.findByRole("heading", { name: "OpenPGP" });
     await u.click(screen.getByRole("button", { name: "Lås upp PIN-koden" }));
-    expect(screen.getByRole("heading", { name: "Lås upp PIN-kod" })).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "Lås upp PIN-kod", level: 2 })).toBeTruthy();
     expect(screen.getByRole("group", { name: "Vilken kod har du?" })).toBeTruthy();
     await u.click(screen.getByRole("radio", { name: /Återställningskod/ }));
     await u.click(screen.getByRole("button", { name: "Nästa" }));
-    expect(screen.getByRole("heading", { name: "Återställningskod" })).toBeTruthy();
-    const wizard = screen.getByRole("heading", { name: "Lås upp PIN-kod" }).closest("section")!;
+    expect(screen.getByRole("heading", { name: "Lås upp PIN-kod", level: 2 })).toBeTruthy();
+    expect(screen.getByLabelText("Återställningskod")).toBeTruthy();
+    const wizard = screen.getByRole("heading", { name: "Lås upp PIN-kod", level: 2 }).closest("section")!;
     expect(wizard.textContent).not.toMatch(/PUK/);
     await typeInto(u, "Återställningskod", "87654321");
-    await u.keyboard("{Enter}");
     await typeInto(u, /Ny säkerhetskod/, "246810");
     await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
     await u.keyboard("{Enter}");
@@ -140,7 +136,6 @@ describe("OpenPGP unblock", () => {
     await u.click(screen.getByRole("button", { name: "Next" }));
     await typeInto(u, "Admin PIN", admin);
     expect((screen.getByLabelText("Admin PIN") as HTMLInputElement).value).toBe(admin);
-    await u.keyboard("{Enter}");
     await typeInto(u, /New PIN/, "246810");
     await typeInto(u, "Repeat the new PIN", "246810");
     await u.keyboard("{Enter}");
@@ -158,12 +153,13 @@ describe("OpenPGP unblock", () => {
     await u.click(screen.getByRole("button", { name: "Lås upp PIN-koden" }));
     await u.click(screen.getByRole("button", { name: "Nästa" }));
     await typeInto(u, "Administratörs-PIN", "99999999");
-    await u.keyboard("{Enter}");
     await typeInto(u, /Ny säkerhetskod/, "246810");
     await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
     await u.keyboard("{Enter}");
     expect(await screen.findByText(/Fel administratörs-PIN\. Försök kvar: 2\./)).toBeTruthy();
-    expect(screen.getByText("Steg 2 av 4")).toBeTruthy();
+    expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
+    // No PUK on this card: no word of one, not even the PUK help.
+    expect(screen.getByRole("heading", { name: "Lås upp PIN-kod", level: 2 }).closest("section")!.textContent).not.toMatch(/PUK/);
     expect(card.openpgp.pw3.triesLeft).toBe(2);
   });
 });
@@ -196,17 +192,15 @@ describe("a count the card does not give", () => {
     await u.click(screen.getByRole("button", { name: "Nästa" }));
     expect(screen.getByText("Kortet visar inte hur många försök som återstår. En felaktig kod förbrukar ett försök.")).toBeTruthy();
     await typeInto(u, "PUK-kod (upplåsningskod)", "12345678");
-    await u.keyboard("{Enter}");
-    expect(screen.getByText("Bekräfta att du förstår innan du fortsätter.")).toBeTruthy();
-    expect(screen.getByText("Steg 2 av 4")).toBeTruthy();
-    expect(h.sent).toEqual([]);
-    expect(card.puk.triesLeft).toBe(3);
-    await u.click(screen.getByLabelText("Jag förstår att en felaktig kod förbrukar ett försök"));
-    await u.click(screen.getByRole("button", { name: "Nästa" }));
-    expect(screen.getByText("Steg 3 av 4")).toBeTruthy();
     await typeInto(u, /Ny säkerhetskod/, "246810");
     await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
     await u.keyboard("{Enter}");
+    expect(screen.getByText("Bekräfta att du förstår innan du fortsätter.")).toBeTruthy();
+    expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
+    expect(h.sent).toEqual([]);
+    expect(card.puk.triesLeft).toBe(3);
+    await u.click(screen.getByLabelText("Jag förstår att en felaktig kod förbrukar ett försök"));
+    await u.click(screen.getByRole("button", { name: "Lås upp" }));
     expect(await screen.findByText(/är upplåst/)).toBeTruthy();
     expect(card.codeOf(0x80)).toBe("246810");
   });
@@ -252,7 +246,6 @@ describe("the code field", () => {
     await u.type(current, "12ab56");
     expect(current.value).toBe("12ab56");
     await typeInto(u, /Nuvarande säkerhetskod/, "123456");
-    await u.keyboard("{Enter}");
     const next = screen.getByLabelText(/Ny säkerhetskod/) as HTMLInputElement;
     await u.type(next, "24a");
     expect(next.value).toBe("24");

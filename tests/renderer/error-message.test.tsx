@@ -19,7 +19,7 @@ describe("a wrong code with no count", () => {
   it("says the card does not say how many tries are left, never 'Försök kvar: ?'", () => {
     show("sv", null);
     const alert = screen.getByRole("alert");
-    expect(alert.textContent).toContain("Fel säkerhetskod. Kortet visar inte hur många försök som återstår.");
+    expect(alert.textContent).toContain("Fel säkerhetskod för Legitimering. Kortet visar inte hur många försök som återstår.");
     expect(alert.textContent).not.toMatch(/Försök kvar|\?|\u2047/);
   });
 

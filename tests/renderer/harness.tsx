@@ -38,7 +38,13 @@ export interface Harness {
   sent: string[];
 }
 
-export async function renderApp(card: VirtualCard | null, language: Language = "sv", readerNames = ["Testläsare"]): Promise<Harness> {
+/** `infoExtra`: app info as a policy would set it (the PUK help …). */
+export async function renderApp(
+  card: VirtualCard | null,
+  language: Language = "sv",
+  readerNames = ["Testläsare"],
+  infoExtra: Partial<AppInfo> = {},
+): Promise<Harness> {
   useApp.setState(initial, true);
   const readers = new InProcessReaders(readerNames);
   if (card) readers.insert(card);
@@ -52,7 +58,7 @@ export async function renderApp(card: VirtualCard | null, language: Language = "
     return realStatus(...args);
   };
   const feed = createStatusFeed(service, readers);
-  const info: AppInfo = { rules: DEFAULT_RULES, helpdeskPhone: ["intern 30000"], organisationName: null, language };
+  const info: AppInfo = { rules: DEFAULT_RULES, helpdeskPhone: ["intern 30000"], organisationName: null, language, ...infoExtra };
   const policy = loadPolicy({
     platform: "linux",
     env: {},

@@ -1,7 +1,10 @@
 import { act, cleanup, screen, waitFor } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
+import { POLICY_KEYS } from "../../electron/policy.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
+import { en } from "../../renderer/src/i18n/en.js";
+import { sv } from "../../renderer/src/i18n/sv.js";
 import { useApp } from "../../renderer/src/state/store.js";
 import { renderApp } from "./harness.js";
 
@@ -11,7 +14,7 @@ const user = () => userEvent.setup();
 
 async function openChange(u: ReturnType<typeof user>) {
   await u.click(screen.getByRole("button", { name: "Ändra säkerhetskod" }));
-  expect(screen.getByText("Steg 1 av 4")).toBeTruthy();
+  expect(screen.getByText("Steg 1 av 3")).toBeTruthy();
 }
 
 async function typeInto(u: ReturnType<typeof user>, label: RegExp | string, text: string) {
@@ -19,6 +22,23 @@ async function typeInto(u: ReturnType<typeof user>, label: RegExp | string, text
   await u.clear(field);
   if (text) await u.type(field, text);
 }
+
+/** Step 2: the first code (current PIN or PUK), the new one twice, then Enter. */
+async function fillCodes(u: ReturnType<typeof user>, first: RegExp | string, code: string, next = "246810", confirm = next) {
+  await typeInto(u, first, code);
+  await typeInto(u, /Ny säkerhetskod/, next);
+  await typeInto(u, "Upprepa den nya säkerhetskoden", confirm);
+  await u.keyboard("{Enter}");
+}
+
+const field = (name: string) => document.querySelector<HTMLInputElement>(`input[name="${name}"]`)!;
+
+/** What a field's aria-describedby points at, as one text. */
+const description = (input: HTMLElement) =>
+  (input.getAttribute("aria-describedby") ?? "")
+    .split(" ")
+    .map((id) => document.getElementById(id)?.textContent ?? "")
+    .join(" | ");
 
 describe("status view", () => {
   it("shows every code with its tries", async () => {
@@ -39,7 +59,7 @@ describe("status view", () => {
     expect(await screen.findByText("No card reader found. Connect the card reader.")).toBeTruthy();
   });
 
-  it("offers the unlock wizard for a blocked PIN", async () => {
+  it("offers the unlock wizard for a blocked PIN, and Close gives the focus back to that button", async () => {
     const card = new Pkcs15Card();
     card.pins.get(0x82)!.triesLeft = 0;
     const u = user();
@@ -48,11 +68,24 @@ describe("status view", () => {
     await u.click(screen.getByRole("button", { name: "Lås upp med PUK-kod" }));
     expect(screen.getByRole("heading", { name: "Lås upp kort med PUK-kod" })).toBeTruthy();
     expect((screen.getByRole("radio", { name: /Underskrift/ }) as HTMLInputElement).checked).toBe(true);
+    await u.click(screen.getByRole("button", { name: "Avbryt" }));
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Lås upp med PUK-kod" }));
+  });
+
+  it("warns about the PUK at three tries left, not at four", async () => {
+    const card = new Pkcs15Card();
+    card.pins.get(0x83)!.triesLeft = 4;
+    await renderApp(card);
+    await screen.findByText("4 av 10 försök kvar");
+    expect(screen.queryByText(/Bara \d försök kvar för PUK-kod/)).toBeNull();
+    card.pins.get(0x83)!.triesLeft = 3;
+    await user().click(screen.getByRole("button", { name: "Uppdatera" }));
+    expect(await screen.findByText(/Bara 3 försök kvar för PUK-kod \(upplåsningskod\)\./)).toBeTruthy();
   });
 });
 
 describe("change wizard", () => {
-  it("changes the PIN step by step, and the card holds the new one", async () => {
+  it("takes the current and the new code on one page, and the card holds the new one", async () => {
     const card = new Pkcs15Card();
     const u = user();
     await renderApp(card);
@@ -60,40 +93,46 @@ describe("change wizard", () => {
     await openChange(u);
     await u.click(screen.getByRole("radio", { name: /Underskrift/ }));
     await u.keyboard("{Enter}");
-    expect(screen.getByText("Steg 2 av 4")).toBeTruthy();
+    expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "Ändra säkerhetskod för Underskrift" })).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByLabelText("Nuvarande säkerhetskod för Underskrift"));
-    await u.keyboard("654321{Enter}");
-    expect(screen.getByText("Steg 3 av 4")).toBeTruthy();
-    await typeInto(u, "Ny säkerhetskod för Underskrift", "246810");
-    await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
-    await u.keyboard("{Enter}");
+    await u.keyboard("654321{Tab}246810{Tab}246810{Enter}");
     expect(await screen.findByText("Säkerhetskoden för Underskrift är ändrad.")).toBeTruthy();
-    expect(screen.getByText("Steg 4 av 4")).toBeTruthy();
+    expect(screen.getByText("Steg 3 av 3")).toBeTruthy();
     expect(card.codeOf(0x82)).toBe("246810");
     expect(screen.queryByLabelText(/Ny säkerhetskod/)).toBeNull();
     expect(screen.queryByLabelText(/Nuvarande säkerhetskod/)).toBeNull();
   });
 
-  it("returns to step 2 with the new count after a wrong current PIN", async () => {
+  it("says a wrong current PIN under its field, empties and focuses that field, keeps the new code", async () => {
     const card = new Pkcs15Card();
     const u = user();
-    await renderApp(card);
+    const h = await renderApp(card);
     await screen.findByText("Legitimering");
     await openChange(u);
     await u.keyboard("{Enter}");
-    await u.keyboard("999999{Enter}");
-    await typeInto(u, /Ny säkerhetskod/, "246810");
-    await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
-    await u.keyboard("{Enter}");
-    expect(await screen.findByText(/Fel säkerhetskod\. Försök kvar: 2\./)).toBeTruthy();
-    expect(screen.getByText("(Felkod PW-101)")).toBeTruthy();
-    expect(screen.getByText("Steg 2 av 4")).toBeTruthy();
-    expect((screen.getByLabelText(/Nuvarande säkerhetskod/) as HTMLInputElement).value).toBe("");
+    await fillCodes(u, /Nuvarande säkerhetskod/, "999999");
+    const current = await waitFor(() => {
+      const input = screen.getByLabelText(/Nuvarande säkerhetskod/);
+      expect(description(input)).toContain("Fel säkerhetskod för Legitimering. Försök kvar: 2. (Felkod PW-101)");
+      return input as HTMLInputElement;
+    });
+    expect(current.getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
+    expect(current.value).toBe("");
+    expect(document.activeElement).toBe(current);
+    expect(field("next").value).toBe("246810");
+    expect(field("confirm").value).toBe("246810");
     expect(screen.getByText("2 av 3 försök kvar")).toBeTruthy();
     expect(card.pins.get(0x81)!.triesLeft).toBe(2);
+    // The right code, typed once more, is all it takes.
+    await u.keyboard("123456{Enter}");
+    expect(await screen.findByText("Säkerhetskoden för Legitimering är ändrad.")).toBeTruthy();
+    expect(card.codeOf(0x81)).toBe("246810");
+    expect(h.sent).toEqual(["changePin", "changePin"]);
   });
 
-  it("asks for an explicit confirmation before the last try, and sends nothing without it", async () => {
+  it("before the last try shows one note: the confirmation, where the PUK is, and the unlock wizard instead; nothing is sent without the tick", async () => {
     const card = new Pkcs15Card();
     card.pins.get(0x81)!.triesLeft = 1;
     const u = user();
@@ -101,35 +140,42 @@ describe("change wizard", () => {
     await screen.findByText("Ett försök kvar");
     await openChange(u);
     await u.keyboard("{Enter}");
-    expect(screen.getByText("Endast ett försök återstår för Legitimering. Skriver du fel spärras koden.")).toBeTruthy();
-    await typeInto(u, /Nuvarande säkerhetskod/, "123456");
-    await u.keyboard("{Enter}");
-    expect(screen.getByText("Bekräfta att du förstår innan du fortsätter.")).toBeTruthy();
-    expect(screen.getByText("Steg 2 av 4")).toBeTruthy();
-    await u.click(screen.getByLabelText("Jag förstår att ett felaktigt försök spärrar koden"));
-    await u.click(screen.getByRole("button", { name: "Nästa" }));
-    expect(screen.getByText("Steg 3 av 4")).toBeTruthy();
+    const notes = document.querySelectorAll(".wizard .note");
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.textContent).toContain("Endast ett försök återstår för Legitimering. Skriver du fel spärras koden.");
+    expect(notes[0]!.textContent).toContain(sv.wizard.pukHelp);
+    await fillCodes(u, /Nuvarande säkerhetskod/, "123456");
+    const tick = screen.getByLabelText("Jag förstår att ett felaktigt försök spärrar koden");
+    expect(description(tick)).toBe("Bekräfta att du förstår innan du fortsätter.");
+    expect(document.activeElement).toBe(tick);
+    expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
     expect(h.sent).toEqual([]);
+    await u.click(screen.getByRole("button", { name: "Lås upp med PUK-kod i stället" }));
+    expect(screen.getByRole("heading", { name: "Lås upp kort med PUK-kod" })).toBeTruthy();
+    expect(screen.getByText("Steg 1 av 3")).toBeTruthy();
+    expect((screen.getByRole("radio", { name: /Legitimering/ }) as HTMLInputElement).checked).toBe(true);
+    expect(h.sent).toEqual([]);
+    expect(card.pins.get(0x81)!.triesLeft).toBe(1);
   });
 
-  it("offers the unlock wizard when the PIN becomes blocked", async () => {
+  it("names the PIN that became blocked and offers the unlock wizard, not a new start", async () => {
     const card = new Pkcs15Card();
-    card.pins.get(0x81)!.triesLeft = 1;
+    card.pins.get(0x82)!.triesLeft = 1;
     const u = user();
     await renderApp(card);
     await screen.findByText("Ett försök kvar");
     await openChange(u);
+    await u.click(screen.getByRole("radio", { name: /Underskrift/ }));
     await u.keyboard("{Enter}");
     await u.click(screen.getByLabelText("Jag förstår att ett felaktigt försök spärrar koden"));
-    await typeInto(u, /Nuvarande säkerhetskod/, "999999");
-    await u.keyboard("{Enter}");
-    await typeInto(u, /Ny säkerhetskod/, "246810");
-    await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
-    await u.keyboard("{Enter}");
-    expect(await screen.findByText(/Säkerhetskoden är spärrad\. Lås upp den med din PUK-kod\./)).toBeTruthy();
+    await fillCodes(u, /Nuvarande säkerhetskod/, "999999");
+    expect(await screen.findByText(/Säkerhetskoden för Underskrift är spärrad\. Lås upp den med din PUK-kod\./)).toBeTruthy();
+    expect(screen.getByText("Steg 3 av 3")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Börja om" })).toBeNull();
     await u.click(screen.getByRole("button", { name: "Lås upp med PUK-kod" }));
     expect(screen.getByRole("heading", { name: "Lås upp kort med PUK-kod" })).toBeTruthy();
-    expect(screen.getByText("Steg 1 av 4")).toBeTruthy();
+    expect(screen.getByText("Steg 1 av 3")).toBeTruthy();
+    expect((screen.getByRole("radio", { name: /Underskrift/ }) as HTMLInputElement).checked).toBe(true);
   });
 
   it.each([
@@ -163,34 +209,57 @@ describe("change wizard", () => {
         digitsOnly: "Only digits can be typed.",
       },
     ],
-  ] as const)("explains each refused new code in %s and sends nothing", async (lang, nav, currentLabel, newLabel, confirmLabel, text) => {
-    const card = new Pkcs15Card();
-    const u = user();
-    const h = await renderApp(card, lang);
-    await screen.findAllByText(/3 (av|of) 3/);
-    await u.click(screen.getByRole("button", { name: nav }));
-    await u.keyboard("{Enter}");
-    // The current code is held to the card's bounds (6–8) and charset (any: "characters"), a new one to the policy's (6 digits).
-    await typeInto(u, new RegExp(currentLabel), "123");
-    await u.keyboard("{Enter}");
-    expect(screen.getByRole("alert").textContent).toBe(text.currentLength);
-    await typeInto(u, new RegExp(currentLabel), "123456");
-    await u.keyboard("{Enter}");
-    const check = async (next: string, confirm: string, message: string) => {
-      await typeInto(u, new RegExp(newLabel), next);
-      await typeInto(u, confirmLabel, confirm);
+  ] as const)(
+    "says each refused code under its own field in %s, and sends nothing",
+    async (lang, nav, currentLabel, newLabel, confirmLabel, text) => {
+      const card = new Pkcs15Card();
+      const u = user();
+      const h = await renderApp(card, lang);
+      await screen.findAllByText(/3 (av|of) 3/);
+      await u.click(screen.getByRole("button", { name: nav }));
       await u.keyboard("{Enter}");
-      expect(screen.getByRole("alert").textContent).toBe(message);
-    };
-    await check("2468", "2468", text.length);
-    await check("246810", "246811", text.mismatch);
-    await check("123456", "123456", text.same);
-    await check("111111", "111111", text.weak);
-    await typeInto(u, new RegExp(newLabel), "24a");
-    expect(screen.getByText(text.digitsOnly)).toBeTruthy();
-    expect((screen.getByLabelText(new RegExp(newLabel)) as HTMLInputElement).value).toBe("24");
-    expect(h.sent).toEqual([]);
-    expect(card.codeOf(0x81)).toBe("123456");
+      const check = async (current: string, next: string, confirm: string, message: string, where: string) => {
+        await typeInto(u, new RegExp(currentLabel), current);
+        await typeInto(u, new RegExp(newLabel), next);
+        await typeInto(u, confirmLabel, confirm);
+        await u.keyboard("{Enter}");
+        // One message, under the field it is about, tied to it, and that field has the focus.
+        expect(screen.getByRole("alert").textContent).toBe(message);
+        const input = field(where);
+        expect(description(input).startsWith(message)).toBe(true);
+        expect(input.getAttribute("aria-invalid")).toBe("true");
+        expect(document.activeElement).toBe(input);
+      };
+      // The current code is held to the card's bounds (6–8) and charset (any: "characters"), a new one to the policy's (6 digits).
+      await check("123", "246810", "246810", text.currentLength, "first");
+      await check("123456", "2468", "2468", text.length, "next");
+      await check("123456", "246810", "246811", text.mismatch, "confirm");
+      await check("123456", "123456", "123456", text.same, "next");
+      await check("123456", "111111", "111111", text.weak, "next");
+      await typeInto(u, new RegExp(newLabel), "24a");
+      expect(screen.getByText(text.digitsOnly)).toBeTruthy();
+      expect((screen.getByLabelText(new RegExp(newLabel)) as HTMLInputElement).value).toBe("24");
+      expect(h.sent).toEqual([]);
+      expect(card.codeOf(0x81)).toBe("123456");
+    },
+  );
+
+  it("takes no more digits than the rule allows: never '7 av 6 siffror'", async () => {
+    const u = user();
+    await renderApp(new Pkcs15Card());
+    await screen.findByText("Legitimering");
+    await openChange(u);
+    await u.keyboard("{Enter}");
+    const next = screen.getByLabelText(/Ny säkerhetskod/) as HTMLInputElement;
+    await u.type(next, "2468101");
+    expect(next.value).toBe("246810");
+    expect(description(next)).toContain("6 av 6 siffror");
+    expect(screen.getByText("Koden kan vara högst 6 siffror. Siffran skrevs inte.")).toBeTruthy();
+    // A current code the card takes up to 8 of says so: "7 av 6–8", not "7 av 6".
+    const current = screen.getByLabelText(/Nuvarande säkerhetskod/);
+    await u.type(current, "1234567");
+    expect(description(current)).toContain("7 av 6–8 tecken");
+    expect(document.body.textContent).not.toMatch(/7 av 6 /);
   });
 
   it("says BUSY when another operation holds the card, and the codes never enter the store", async () => {
@@ -200,7 +269,7 @@ describe("change wizard", () => {
     await screen.findByText("Legitimering");
     await openChange(u);
     await u.keyboard("{Enter}");
-    await u.keyboard("123456{Enter}");
+    await typeInto(u, /Nuvarande säkerhetskod/, "123456");
     await typeInto(u, /Ny säkerhetskod/, "246810");
     await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
     expect(JSON.stringify(useApp.getState())).not.toMatch(/123456|246810/);
@@ -211,11 +280,12 @@ describe("change wizard", () => {
     await u.keyboard("{Enter}");
     expect(await screen.findByText(/En annan åtgärd pågår redan på kortet/)).toBeTruthy();
     expect(screen.getByText("(Felkod PW-309)")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Börja om" })).toBeTruthy();
     await other;
     expect(card.codeOf(0x81)).toBe("123456");
   });
 
-  it("cancels with Esc and clears the codes", async () => {
+  it("cancels with Esc, clears the codes, and gives the focus back to the tab that opened it", async () => {
     const u = user();
     await renderApp(new Pkcs15Card());
     await screen.findByText("Legitimering");
@@ -224,6 +294,7 @@ describe("change wizard", () => {
     await u.keyboard("123456");
     await u.keyboard("{Escape}");
     expect(screen.getByRole("heading", { name: "Kortstatus" })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Ändra säkerhetskod" }));
     await openChange(u);
     await u.keyboard("{Enter}");
     expect((screen.getByLabelText(/Nuvarande säkerhetskod/) as HTMLInputElement).value).toBe("");
@@ -245,7 +316,7 @@ describe("change wizard", () => {
     expect(await screen.findByText("Kortet är tillbaka. Du kan börja om.")).toBeTruthy();
     await waitFor(() => expect((screen.getByRole("button", { name: "Börja om" }) as HTMLButtonElement).disabled).toBe(false));
     await u.click(screen.getByRole("button", { name: "Börja om" }));
-    expect(screen.getByText("Steg 1 av 4")).toBeTruthy();
+    expect(screen.getByText("Steg 1 av 3")).toBeTruthy();
   });
 });
 
@@ -253,38 +324,62 @@ describe("unlock wizard", () => {
   async function unlockTo(u: ReturnType<typeof user>, puk: string, lastTry = false) {
     await u.click(screen.getByRole("button", { name: "Lås upp kort med PUK-kod" }));
     await u.keyboard("{Enter}");
-    expect(screen.getByText("Steg 2 av 4")).toBeTruthy();
+    expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
     if (lastTry) await u.click(screen.getByLabelText("Jag förstår att ett felaktigt försök spärrar koden"));
-    await typeInto(u, "PUK-kod (upplåsningskod)", puk);
-    await u.keyboard("{Enter}");
-    await typeInto(u, /Ny säkerhetskod/, "246810");
-    await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
-    await u.keyboard("{Enter}");
+    await fillCodes(u, "PUK-kod (upplåsningskod)", puk);
   }
 
-  it("unlocks a blocked PIN with the PUK", async () => {
+  it("unlocks a blocked PIN with the PUK, and says where the PUK is", async () => {
     const card = new Pkcs15Card();
     card.pins.get(0x81)!.triesLeft = 0;
     const u = user();
     await renderApp(card);
     await screen.findByText("Spärrad");
-    await unlockTo(u, "12345678");
+    await u.click(screen.getByRole("button", { name: "Lås upp kort med PUK-kod" }));
+    await u.keyboard("{Enter}");
+    expect(description(screen.getByLabelText("PUK-kod (upplåsningskod)"))).toContain(
+      "PUK-koden står i kortbrevet du fick med kortet. Har du tappat bort den, beställ en ny av din organisations kontaktperson för kort.",
+    );
+    await fillCodes(u, "PUK-kod (upplåsningskod)", "12345678");
     expect(await screen.findByText("Legitimering är upplåst med den nya säkerhetskoden.")).toBeTruthy();
     expect(card.codeOf(0x81)).toBe("246810");
     expect(card.pins.get(0x81)!.triesLeft).toBe(3);
   });
 
-  it("counts a wrong PUK down on step 2", async () => {
+  it("shows the organisation's own PUK help from policy, in the page's language", async () => {
+    const card = new Pkcs15Card();
+    const pukHelp = { sv: "Ring kortadministratören, anknytning 4455.", en: "Call the card administrator, extension 4455." };
     const u = user();
-    await renderApp(new Pkcs15Card());
-    await screen.findByText("Legitimering");
-    await unlockTo(u, "87654321");
-    expect(await screen.findByText(/Fel PUK-kod\. Försök kvar: 9\./)).toBeTruthy();
-    expect(screen.getByText("Steg 2 av 4")).toBeTruthy();
-    expect(screen.getByText("9 av 10 försök kvar")).toBeTruthy();
+    await renderApp(card, "en", undefined, { pukHelp });
+    await screen.findByText("Identification");
+    await u.click(screen.getByRole("button", { name: "Unlock card with PUK" }));
+    await u.keyboard("{Enter}");
+    const puk = screen.getByLabelText("PUK (unlocking code)");
+    expect(description(puk)).toContain(pukHelp.en);
+    expect(description(puk)).not.toContain(en.wizard.pukHelp);
   });
 
-  it("says plainly that a blocked PUK means a new card, with the helpdesk number", async () => {
+  it("counts a wrong PUK down under its field on step 2, and warns at three tries left", async () => {
+    const u = user();
+    await renderApp(new Pkcs15Card({ pukTries: 4 }));
+    await screen.findByText("Legitimering");
+    await unlockTo(u, "87654321");
+    const puk = await waitFor(() => {
+      const input = screen.getByLabelText("PUK-kod (upplåsningskod)");
+      expect(description(input)).toContain("Fel PUK-kod. Försök kvar: 3. (Felkod PW-201)");
+      return input;
+    });
+    expect(document.activeElement).toBe(puk);
+    expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
+    expect(screen.getByText("3 av 10 försök kvar")).toBeTruthy();
+    const notes = document.querySelectorAll(".wizard .note");
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.textContent).toBe(
+      "Bara 3 försök kvar för PUK-kod (upplåsningskod). Spärras den kan kortet inte låsas upp, och du behöver ett nytt kort.",
+    );
+  });
+
+  it("says plainly that a blocked PUK means a new card, with the PUK help and the helpdesk, and nothing to start again", async () => {
     const card = new Pkcs15Card({ pukTries: 1 });
     const u = user();
     await renderApp(card);
@@ -293,5 +388,21 @@ describe("unlock wizard", () => {
     expect(await screen.findByText(/PUK-koden är spärrad\. Kortet måste bytas ut eller återställas av en administratör\./)).toBeTruthy();
     expect(screen.getAllByText("IT-supporten: intern 30000").length).toBeGreaterThan(0);
     expect(screen.getByText("(Felkod PW-202)")).toBeTruthy();
+    expect(screen.getByText(sv.wizard.pukHelp)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Börja om" })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Lås upp med PUK-kod/ })).toBeNull();
+    // The unlock wizard does not start again; the status says what to do.
+    await u.click(screen.getByRole("button", { name: "Stäng" }));
+    const pukRow = (await screen.findByText("PUK-kod (upplåsningskod)")).closest("li")!;
+    expect(pukRow.textContent).toContain(sv.wizard.pukHelp);
+    expect(pukRow.textContent).toContain("IT-supporten: intern 30000");
+    await u.click(screen.getByRole("button", { name: "Lås upp kort med PUK-kod" }));
+    expect(screen.queryByText(/Steg \d av 3/)).toBeNull();
+    expect(document.querySelector(".wizard input, section input")).toBeNull();
+    expect(screen.getByText(/PUK-koden är spärrad\./)).toBeTruthy();
+  });
+
+  it("gives the policy's default PUK help in both languages", () => {
+    expect(POLICY_KEYS.pukHelp.default).toEqual({ sv: sv.wizard.pukHelp, en: en.wizard.pukHelp });
   });
 });

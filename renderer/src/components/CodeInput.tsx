@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useId, useState, type ReactNode, type Ref } from "react";
 import { useTranslation } from "react-i18next";
 import { byteLength } from "../validation.js";
 
@@ -8,35 +8,52 @@ interface Props {
   onChange: (value: string) => void;
   /** How many boxes to draw (the expected length). */
   length: number;
-  /** The most the card takes (bytes as it stores them). */
-  maxLength: number;
+  /** The shortest and the longest the rule allows (bytes as the card stores them). */
+  min: number;
+  max: number;
   /** Only digits may be typed (the card's encoding or the policy needs them). */
   numeric: boolean;
   autoFocus?: boolean;
-  invalid?: boolean;
-  describedBy?: string;
+  disabled?: boolean;
+  /** Said between the label and the field (tries left, where the code is to be found). */
+  hint?: ReactNode;
+  /** What is wrong with what was typed, said under the field. */
+  message?: ReactNode;
   name: string;
+  inputRef?: Ref<HTMLInputElement>;
 }
 
 type Refusal = { kind: "digits" } | { kind: "tooLong" } | null;
 
 /**
  * One masked field for one code, with a box per expected character. A keystroke (or a
- * paste) that would put a character the code cannot hold, or one too many, is refused
- * as a whole: the field keeps what it had, and a note under it says why. Nothing typed
- * is ever dropped without a word.
+ * paste) that would put a character the code cannot hold, or one more than the rule
+ * allows, is refused as a whole: the field keeps what it had, and a note under it says
+ * why. Nothing typed is ever dropped without a word. Everything said about the field (the
+ * hint, the count, a refusal, a problem) is under or above it and tied to it with
+ * aria-describedby, the problem first.
  */
-export function CodeInput({ label, value, onChange, length, maxLength, numeric, autoFocus, invalid, describedBy, name }: Props) {
+export function CodeInput(props: Props) {
+  const { label, value, onChange, length, min, max, numeric, autoFocus, disabled, hint, message, name, inputRef } = props;
   const { t } = useTranslation();
   const id = useId();
   const [refused, setRefused] = useState<Refusal>(null);
-  const countId = `${id}-count`;
-  const noteId = `${id}-note`;
+  const ids = { hint: `${id}-hint`, count: `${id}-count`, note: `${id}-note`, message: `${id}-message` };
+  const unit = numeric ? "digits" : "chars";
+  const count =
+    min === max ? t(`wizard.${unit}`, { count: value.length, length: max }) : t(`wizard.${unit}Range`, { count: value.length, min, max });
+  const describedBy = [message ? ids.message : "", hint ? ids.hint : "", ids.count, refused ? ids.note : ""].filter(Boolean).join(" ");
   return (
     <div className="code-input">
       <label htmlFor={id}>{label}</label>
+      {hint && (
+        <div id={ids.hint} className="hint">
+          {hint}
+        </div>
+      )}
       <input
         id={id}
+        ref={inputRef}
         name={name}
         type="password"
         inputMode={numeric ? "numeric" : "text"}
@@ -44,13 +61,14 @@ export function CodeInput({ label, value, onChange, length, maxLength, numeric, 
         spellCheck={false}
         value={value}
         autoFocus={autoFocus}
-        aria-invalid={invalid || undefined}
-        aria-describedby={[countId, refused ? noteId : "", describedBy ?? ""].filter(Boolean).join(" ")}
+        disabled={disabled}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={describedBy}
         onChange={(e) => {
           const typed = e.target.value;
           if (numeric && /[^0-9]/.test(typed)) return setRefused({ kind: "digits" });
           // Deleting is always allowed, even past the limit; adding past it is refused.
-          if (byteLength(typed) > maxLength && typed.length > value.length) return setRefused({ kind: "tooLong" });
+          if (byteLength(typed) > max && typed.length > value.length) return setRefused({ kind: "tooLong" });
           setRefused(null);
           onChange(typed);
         }}
@@ -60,12 +78,17 @@ export function CodeInput({ label, value, onChange, length, maxLength, numeric, 
           <span key={i} className={i < value.length ? "box filled" : "box"} />
         ))}
       </div>
-      <div id={countId} className="hint">
-        {t(numeric ? "wizard.digits" : "wizard.chars", { count: value.length, length })}
+      <div id={ids.count} className="hint">
+        {count}
       </div>
       {refused && (
-        <div id={noteId} className="hint warn" role="status">
-          {refused.kind === "digits" ? t("wizard.digitsOnly") : t("wizard.tooLong", { max: maxLength })}
+        <div id={ids.note} className="hint warn" role="status">
+          {refused.kind === "digits" ? t("wizard.digitsOnly") : t(numeric ? "wizard.tooLongDigits" : "wizard.tooLong", { max })}
+        </div>
+      )}
+      {message && (
+        <div id={ids.message} className="field-message" role="alert">
+          {message}
         </div>
       )}
     </div>

@@ -1,7 +1,9 @@
 import { useTranslation } from "react-i18next";
+import type { CodeStatus } from "../../contract.js";
 import { applicationsOf, unblockedByPuk, usableUnblockers } from "../codes.js";
 import { useApp } from "../state/store.js";
 import { ErrorMessage } from "./ErrorMessage.js";
+import { PukBlocked } from "./PukHelp.js";
 import { Tries, useCodeName } from "./Tries.js";
 
 const NO_CARD_STATES: Record<string, string> = {
@@ -9,6 +11,9 @@ const NO_CARD_STATES: Record<string, string> = {
   NO_READER: "status.noReader",
   PCSC_UNAVAILABLE: "status.noService",
 };
+
+/** A PUK with three tries or fewer left: once it is blocked the card cannot be unlocked. */
+const fewTries = (code: CodeStatus) => code.triesKnown && code.triesLeft !== null && code.triesLeft >= 1 && code.triesLeft <= 3;
 
 export function StatusView() {
   const { t } = useTranslation();
@@ -55,12 +60,26 @@ export function StatusView() {
                     {/* "Unknown" is already said by the tries text. */}
                     {code.state !== "unknown" && <span className={`state ${code.state}`}>{t(`status.state.${code.state}`)}</span>}
                     {code.state === "blocked" && code.kind === "pin" && code.canUnblock && usableUnblockers(code, a.codes).length > 0 && (
-                      <button type="button" onClick={() => open({ name: "unlock", pinId: code.id, app: a.app })}>
-                        {t(unblockedByPuk(code, a.codes) ? "wizard.offerUnlock" : "wizard.offerUnlockNoPuk")}
-                      </button>
+                      <div className="code-more">
+                        <button
+                          type="button"
+                          id={`unlock-${a.app}-${code.id}`}
+                          onClick={() => open({ name: "unlock", pinId: code.id, app: a.app }, `unlock-${a.app}-${code.id}`)}
+                        >
+                          {t(unblockedByPuk(code, a.codes) ? "wizard.offerUnlock" : "wizard.offerUnlockNoPuk")}
+                        </button>
+                      </div>
                     )}
-                    {code.state === "blocked" && code.kind === "puk" && <p className="hint">{t("status.pukBlockedHint")}</p>}
-                    {code.state === "blocked" && code.kind === "admin" && <p className="hint">{t("status.adminBlockedHint")}</p>}
+                    {/* A blocked PUK: what to do and whom to call, nothing to start. */}
+                    {code.state === "blocked" && code.kind === "puk" && (
+                      <div className="code-more">
+                        <PukBlocked />
+                      </div>
+                    )}
+                    {code.kind === "puk" && fewTries(code) && (
+                      <p className="code-more hint warn">{t("wizard.fewPukTries", { count: code.triesLeft, code: name(code) })}</p>
+                    )}
+                    {code.state === "blocked" && code.kind === "admin" && <p className="code-more hint">{t("status.adminBlockedHint")}</p>}
                   </li>
                 ))}
               </ul>

@@ -36,10 +36,19 @@ export interface AppState {
   /** Increments on every card insertion or removal, so views can react to "the card changed". */
   cardEpoch: number;
   cardPresent: boolean;
+  /** The id of the control that opened the wizard on screen: Close or Esc gives it the focus back. */
+  opener: string | null;
+  /** After a wizard closed: the ids to give the focus to, the first one on screen. */
+  focusTarget: string[] | null;
   connect(api: PinwardenApi): Promise<void>;
   /** Reads the card again: only when the person asks. */
   refresh(): Promise<void>;
-  open(view: View): void;
+  /** Opens a view; `from`: the id of the control that opened it (a wizard gives it the focus back). */
+  open(view: View, from?: string): void;
+  /** Closes a wizard: back to the card status, the focus to the control that opened the wizard. */
+  close(): void;
+  /** The focus has gone where focusTarget said. */
+  focused(): void;
   applyStatus(status: CardStatus): void;
   /** A status pushed by the main process (or returned by a read). */
   applyPush(push: StatusPush): void;
@@ -56,6 +65,8 @@ export const useApp = create<AppState>((set, get) => ({
   last: null,
   cardEpoch: 0,
   cardPresent: false,
+  opener: null,
+  focusTarget: null,
 
   async connect(api) {
     set({ api, loading: true });
@@ -91,8 +102,22 @@ export const useApp = create<AppState>((set, get) => ({
       });
   },
 
-  open(view) {
-    set({ view });
+  open(view, from) {
+    set((s) => {
+      const wizard = (v: View) => v.name === "change" || v.name === "unlock";
+      // From one wizard to the other ("unlock instead"): the first one's opener still counts.
+      const opener = wizard(view) ? (from ?? (wizard(s.view) ? s.opener : null)) : null;
+      return { view, opener };
+    });
+  },
+
+  close() {
+    const { opener, view } = get();
+    set({ view: { name: "status" }, opener: null, focusTarget: [...(opener ? [opener] : []), `nav-${view.name}`] });
+  },
+
+  focused() {
+    set({ focusTarget: null });
   },
 
   applyStatus(status) {

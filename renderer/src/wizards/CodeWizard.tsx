@@ -1,14 +1,24 @@
 /**
- * The two six-digit-code wizards, modelled on Net iD:
- *   change: 1 choose the PIN → 2 current code → 3 new code twice → 4 working / result
- *   unlock: 1 choose the PIN → 2 PUK          → 3 new PIN twice  → 4 working / result
+ * The two code wizards, modelled on Net iD and DigiDoc4: every code on one page, so a wrong
+ * current code is said where it was typed, and the new code the person made up is kept.
+ *   change: 1 choose the PIN → 2 current, new and repeat → 3 result
+ *   unlock: 1 choose the PIN → 2 PUK, new and repeat     → 3 result
  * Step numbers are stable: IT support reads them aloud ("What does step 2 say?").
+ *
+ * Everything is checked here before anything is sent (the current code against the card's
+ * bounds, the new one against the rules, the repeat); a problem is said under its field,
+ * and only a code that passes reaches the card. A wrong current code (or PUK) comes back
+ * to step 2: the current field is emptied and focused with the message under it, the new
+ * code stays.
  *
  * A card may carry several applications (a security key: PIV and OpenPGP); step 1 lists
  * the codes of each, and the request names the application. An OpenPGP user PIN is
  * unblocked with the admin PIN or the resetting code: step 1 asks which the person has,
- * and no text calls either a PUK. Where the card does not say how many tries are left,
- * step 2 warns and asks for the same confirmation as before a last try.
+ * and no text calls either a PUK. Where the card does not say how many tries are left, or
+ * one is left, step 2 shows one note that asks for a confirmation before anything is sent;
+ * before a PIN's last try it also offers the unlock wizard instead. A PUK with few tries
+ * left is warned about; a blocked PUK ends the road: what to do and the helpdesk, no
+ * "start again", no unlock wizard.
  *
  * The codes live here, in component state, and nowhere else: they are cleared on cancel,
  * on success, when the card is removed and on unmount. (A JS string cannot be zero-filled;
@@ -17,24 +27,44 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { ApiError, AppFamily, CardStatus, CodeStatus } from "../../contract.js";
-import { applicationsOf, cardUnblocksWithPuk, unblockedByPuk, usableUnblockers } from "../codes.js";
+import { applicationsOf, cardUnblocksWithPuk, unblockedByPuk, unblockersOf, usableUnblockers } from "../codes.js";
 import { CodeInput } from "../components/CodeInput.js";
-import { ErrorMessage } from "../components/ErrorMessage.js";
+import { ErrorMessage, useErrorSentence } from "../components/ErrorMessage.js";
+import { PukBlocked, usePukHelp } from "../components/PukHelp.js";
 import { Tries, useCodeName } from "../components/Tries.js";
 import { useApp } from "../state/store.js";
-import { checkCurrent, checkNew, currentIsDigits, expectedLength, newIsDigits, type CodeProblem } from "../validation.js";
+import {
+  checkCurrent,
+  checkNew,
+  currentBounds,
+  currentIsDigits,
+  expectedLength,
+  newBounds,
+  newIsDigits,
+  type CodeProblem,
+} from "../validation.js";
 
 export type WizardMode = "change" | "unlock";
-type Phase = "choose" | "current" | "new" | "working" | "done" | "failed" | "removed";
+type Phase = "choose" | "codes" | "working" | "done" | "failed" | "removed";
 
-const STEP: Record<Phase, number> = { choose: 1, current: 2, new: 3, working: 4, done: 4, failed: 4, removed: 4 };
-const TOTAL = 4;
+/** The step IT support hears about; "working" is still step 2, the page the person filled in. */
+const STEP: Record<Phase, number> = { choose: 1, codes: 2, working: 2, done: 3, failed: 3, removed: 3 };
+const TOTAL = 3;
+
+/** Warn about an unblocking code (a PUK) from this many tries left; at one, a confirmation. */
+const FEW_TRIES = 3;
 
 /** A code the wizard can act on, with its application and that application's codes. */
 interface Choice {
   app: AppFamily;
   code: CodeStatus;
   appCodes: CodeStatus[];
+}
+
+type Field = "first" | "next" | "confirm" | "lastTry";
+interface Problem {
+  field: Field;
+  problem: CodeProblem | "lastTry";
 }
 
 const keyOf = (c: { app: AppFamily; code: { id: string } }) => `${c.app}/${c.code.id}`;
@@ -52,7 +82,29 @@ function eligible(status: CardStatus | null, mode: WizardMode): Choice[] {
   );
 }
 
+/** True where a PIN could be unblocked with a PUK but every PUK it has is blocked. */
+function pukBlockedOn(status: CardStatus | null): boolean {
+  if (!status) return false;
+  return applicationsOf(status).some((a) =>
+    a.codes.some((c) => {
+      const unblockers = unblockersOf(c, a.codes);
+      return c.kind === "pin" && c.canUnblock && unblockers.some((u) => u.kind === "puk") && usableUnblockers(c, a.codes).length === 0;
+    }),
+  );
+}
+
 const WRONG_CODE = ["PIN_WRONG", "PUK_WRONG", "ADMIN_PIN_WRONG", "RESET_CODE_WRONG"];
+/** After these the card cannot be used for this in the app: no "start again". */
+const DEAD_END = ["PIN_BLOCKED", "PUK_BLOCKED", "ADMIN_PIN_BLOCKED"];
+
+/** Which field a refusal from the card service is about; null: not a field's (step 3 says it). */
+function fieldOf(error: ApiError): Field | null {
+  if (WRONG_CODE.includes(error.code)) return "first";
+  if (error.code === "CODE_CONFIRMATION_MISMATCH") return "confirm";
+  if (error.code.startsWith("CODE_") && error.code !== "CODE_UNKNOWN") return "next";
+  if (error.code === "CARD_REFUSED_CODE") return "next";
+  return null;
+}
 
 export function CodeWizard({
   mode,
@@ -65,7 +117,9 @@ export function CodeWizard({
 }) {
   const { t } = useTranslation();
   const name = useCodeName();
-  const { api, info, status, cardEpoch, cardPresent, open, applyStatus, record } = useApp();
+  const sentence = useErrorSentence();
+  const pukHelp = usePukHelp();
+  const { api, info, status, cardEpoch, cardPresent, open, close, applyStatus, record } = useApp();
   const choices = eligible(status, mode);
   const several = new Set(choices.map((c) => c.app)).size > 1;
   const [phase, setPhase] = useState<Phase>("choose");
@@ -76,9 +130,16 @@ export function CodeWizard({
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
   const [lastTryOk, setLastTryOk] = useState(false);
-  const [problem, setProblem] = useState<CodeProblem | "lastTry" | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [focusOn, setFocusOn] = useState<Field | null>(null);
   const epoch = useRef(cardEpoch);
+  const refs = {
+    first: useRef<HTMLInputElement>(null),
+    next: useRef<HTMLInputElement>(null),
+    confirm: useRef<HTMLInputElement>(null),
+    lastTry: useRef<HTMLInputElement>(null),
+  };
 
   const clearCodes = () => {
     setFirst("");
@@ -100,6 +161,13 @@ export function CodeWizard({
     }
   }, [cardEpoch, phase]);
 
+  // A field with something to fix gets the focus once it is on screen (and enabled) again.
+  useEffect(() => {
+    if (!focusOn) return;
+    refs[focusOn].current?.focus();
+    setFocusOn(null);
+  });
+
   // While the card is out there is no status; the wizard keeps showing what it was about.
   const snapshot = useRef<{ choice?: Choice; typed?: CodeStatus; unblockers?: CodeStatus[] }>({});
   const live = choices.find((c) => keyOf(c) === choiceKey) ?? choices[0];
@@ -118,11 +186,16 @@ export function CodeWizard({
   // The last-try guard, also where the card does not say how many tries are left.
   const unknownCount = !!typed && (!typed.triesKnown || typed.triesLeft === null);
   const needsConfirm = !!typed && (typed.triesLeft === 1 || unknownCount);
+  const fewPukTries =
+    !!typed && typed.kind === "puk" && !unknownCount && typed.triesLeft !== null && typed.triesLeft > 1 && typed.triesLeft <= FEW_TRIES;
+  // Before a PIN's last try: the unlock wizard is the other way (where the PIN has a usable unblocker).
+  const canUnlockInstead = mode === "change" && !!pin && pin.kind === "pin" && pin.canUnblock && usableUnblockers(pin, appCodes).length > 0;
   const typedWords = (kind: CodeStatus["kind"]) => (kind === "admin" ? "wizard.admin" : kind === "reset" ? "wizard.reset" : "wizard.puk");
+  const busy = phase === "working";
 
   const cancel = () => {
     clearCodes();
-    open({ name: "status" });
+    close();
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -140,6 +213,12 @@ export function CodeWizard({
     setPhase("choose");
   };
 
+  const unlockInstead = () => {
+    if (!pin || !choice) return;
+    clearCodes();
+    open({ name: "unlock", pinId: pin.id, app: choice.app });
+  };
+
   async function send() {
     if (!api || !pin || !choice || !typed) return;
     setPhase("working");
@@ -149,7 +228,6 @@ export function CodeWizard({
       mode === "change"
         ? await api.changePin({ pinId: pin.id, current: first, next, app })
         : await api.unblockPin({ pinId: pin.id, puk: first, next, app, using: typed.id });
-    clearCodes();
     if (r.ok) applyStatus(r.value);
     else if (r.status) applyStatus(r.status);
     record({
@@ -159,35 +237,53 @@ export function CodeWizard({
       ...(r.ok ? {} : { support: r.error.support }),
     });
     if (r.ok) {
+      clearCodes();
       setPhase("done");
       return;
     }
     setError(r.error);
-    // A wrong code goes back to where it was typed, with the new count on screen.
-    if (WRONG_CODE.includes(r.error.code)) setPhase("current");
-    else if (r.error.code.startsWith("CODE_") || r.error.code === "CARD_REFUSED_CODE") setPhase("new");
-    else if (r.error.code === "CARD_REMOVED") setPhase("removed");
-    else setPhase("failed");
+    const field = fieldOf(r.error);
+    if (field === "first") {
+      // Only the code the card refused is typed again; the new code stays.
+      setFirst("");
+      setLastTryOk(false);
+      setPhase("codes");
+      setFocusOn("first");
+    } else if (field) {
+      setNext("");
+      setConfirm("");
+      setPhase("codes");
+      setFocusOn("next");
+    } else {
+      clearCodes();
+      setPhase(r.error.code === "CARD_REMOVED" ? "removed" : "failed");
+    }
+  }
+
+  function check(): Problem | null {
+    if (!pin || !typed || !info) return null;
+    if (needsConfirm && !lastTryOk) return { field: "lastTry", problem: "lastTry" };
+    const current = checkCurrent(typed, first);
+    if (current) return { field: "first", problem: current };
+    const fresh = checkNew(pin, info.rules, next, confirm, mode === "change" ? first : undefined);
+    if (fresh) return { field: fresh.kind === "mismatch" ? "confirm" : "next", problem: fresh };
+    return null;
   }
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (!pin || !typed || !info) return;
-    setProblem(null);
+    if (!pin || !typed || !info || busy) return;
     if (phase === "choose") {
       setError(null);
-      setPhase("current");
-    } else if (phase === "current") {
-      if (needsConfirm && !lastTryOk) return setProblem("lastTry");
-      const p = checkCurrent(typed, first);
-      if (p) return setProblem(p);
-      setError(null);
-      setPhase("new");
-    } else if (phase === "new") {
-      const p = checkNew(pin, info.rules, next, confirm, mode === "change" ? first : undefined);
-      if (p) return setProblem(p);
-      void send();
+      setProblem(null);
+      setPhase("codes");
+      return;
     }
+    const found = check();
+    setProblem(found);
+    setError(null);
+    if (found) return setFocusOn(found.field);
+    void send();
   }
 
   const problemText = (p: CodeProblem | "lastTry") => {
@@ -199,35 +295,52 @@ export function CodeWizard({
     return t(`validation.${p.kind}`);
   };
 
+  /** What is said under a field: the local check's problem, or the card service's refusal. */
+  const messageFor = (field: Field) => {
+    if (problem?.field === field) return problemText(problem.problem);
+    if (error && phase === "codes" && fieldOf(error) === field) {
+      const codeName = field === "first" ? name(typed!) : name(pin!);
+      return (
+        <>
+          {sentence(error, { codeName, noPuk })} <span className="support-code">({t("errors.code", { support: error.support })})</span>
+        </>
+      );
+    }
+    return undefined;
+  };
+
   if (!pin || !typed) {
     return (
       <section aria-labelledby="wizard-title" onKeyDown={onKeyDown}>
         <h2 id="wizard-title">{title}</h2>
-        <p role="status">{status ? t(noPuk ? "wizard.nothingToUnlockNoPuk" : "wizard.nothingToUnlock") : t("status.noCard")}</p>
-        <button type="button" onClick={cancel}>
-          {t("wizard.close")}
-        </button>
+        {mode === "unlock" && pukBlockedOn(status) ? (
+          <PukBlocked />
+        ) : (
+          <p role="status">{status ? t(noPuk ? "wizard.nothingToUnlockNoPuk" : "wizard.nothingToUnlock") : t("status.noCard")}</p>
+        )}
+        <div className="actions">
+          <button type="button" onClick={cancel}>
+            {t("wizard.close")}
+          </button>
+        </div>
       </section>
     );
   }
 
   const step = STEP[phase];
-  const problemId = "wizard-problem";
+  const rules = info!.rules;
+  const firstBounds = currentBounds(typed);
+  const nextBounds = newBounds(pin, rules);
+  const lastTryMessage = messageFor("lastTry");
   return (
     <section aria-labelledby="wizard-title" className="wizard" onKeyDown={onKeyDown}>
       <h2 id="wizard-title">{title}</h2>
       <p className="step" data-step={step}>
         {t("wizard.step", { step, total: TOTAL })}
       </p>
-      {error && phase !== "done" && <ErrorMessage error={error} noPuk={noPuk} />}
-      {problem && (
-        <p id={problemId} className="error" role="alert">
-          {problemText(problem)}
-        </p>
-      )}
 
-      {(phase === "choose" || phase === "current" || phase === "new") && (
-        <form onSubmit={submit} noValidate>
+      {(phase === "choose" || phase === "codes" || phase === "working") && (
+        <form onSubmit={submit} noValidate aria-busy={busy || undefined}>
           {phase === "choose" && (
             <fieldset>
               <legend>{t(mode === "change" ? "wizard.choose.legend" : "wizard.choose.legendUnlock")}</legend>
@@ -263,77 +376,112 @@ export function CodeWizard({
             </fieldset>
           )}
 
-          {phase === "current" && (
+          {phase !== "choose" && (
             <>
-              <h3>{t(mode === "change" ? "wizard.current.title" : `${typedWords(typed.kind)}.title`)}</h3>
-              <Tries code={typed} />
+              <h3>{t(mode === "change" ? "wizard.change.codesTitle" : "wizard.unlock.codesTitle", { code: name(pin) })}</h3>
+              {/* One note, whatever it has to say: confirm before a last or uncounted try, or few PUK tries left. */}
               {needsConfirm && (
-                <div className="last-try">
-                  <p role="alert">{unknownCount ? t("wizard.unknownTries") : t("wizard.lastTry", { code: name(typed) })}</p>
-                  <label>
-                    <input type="checkbox" autoFocus checked={lastTryOk} onChange={(e) => setLastTryOk(e.target.checked)} />{" "}
+                <div className="note warn last-try">
+                  <p>{unknownCount ? t("wizard.unknownTries") : t("wizard.lastTry", { code: name(typed) })}</p>
+                  <label className="check">
+                    <input
+                      ref={refs.lastTry}
+                      type="checkbox"
+                      checked={lastTryOk}
+                      disabled={busy}
+                      aria-invalid={lastTryMessage ? true : undefined}
+                      aria-describedby={lastTryMessage ? "last-try-message" : undefined}
+                      onChange={(e) => {
+                        setLastTryOk(e.target.checked);
+                        if (problem?.field === "lastTry") setProblem(null);
+                      }}
+                    />{" "}
                     {t(unknownCount ? "wizard.unknownTriesConfirm" : "wizard.lastTryConfirm")}
                   </label>
+                  {lastTryMessage && (
+                    <p id="last-try-message" className="field-message" role="alert">
+                      {lastTryMessage}
+                    </p>
+                  )}
+                  {canUnlockInstead && !unknownCount && (
+                    <>
+                      {!noPuk && <p>{pukHelp}</p>}
+                      <button type="button" onClick={unlockInstead} disabled={busy}>
+                        {t(noPuk ? "wizard.unlockInsteadNoPuk" : "wizard.unlockInstead")}
+                      </button>
+                    </>
+                  )}
+                </div>
+              )}
+              {!needsConfirm && fewPukTries && (
+                <div className="note warn">
+                  <p>{t("wizard.fewPukTries", { count: typed.triesLeft, code: name(typed) })}</p>
                 </div>
               )}
               <CodeInput
                 name="first"
+                inputRef={refs.first}
                 label={mode === "change" ? t("wizard.current.label", { code: name(pin) }) : t(`${typedWords(typed.kind)}.label`)}
+                hint={
+                  <>
+                    <Tries code={typed} />
+                    {typed.kind === "puk" && <p className="puk-help">{pukHelp}</p>}
+                  </>
+                }
                 value={first}
                 onChange={setFirst}
-                length={expectedLength(typed, info!.rules)}
-                maxLength={typed.maxLength}
+                length={expectedLength(typed, rules)}
+                min={firstBounds.min}
+                max={firstBounds.max}
                 numeric={currentIsDigits(typed)}
-                autoFocus={!needsConfirm}
-                invalid={!!problem}
-                {...(problem ? { describedBy: problemId } : {})}
+                autoFocus={!needsConfirm && phase === "codes"}
+                disabled={busy}
+                message={messageFor("first")}
               />
-            </>
-          )}
-
-          {phase === "new" && (
-            <>
-              <h3>{t("wizard.new.title")}</h3>
               <CodeInput
                 name="next"
+                inputRef={refs.next}
                 label={t("wizard.new.label", { code: name(pin) })}
                 value={next}
                 onChange={setNext}
-                length={expectedLength(pin, info!.rules)}
-                maxLength={pin.maxLength}
-                numeric={newIsDigits(pin, info!.rules)}
-                autoFocus
-                invalid={!!problem}
-                {...(problem ? { describedBy: problemId } : {})}
+                length={expectedLength(pin, rules)}
+                min={nextBounds.min}
+                max={nextBounds.max}
+                numeric={newIsDigits(pin, rules)}
+                disabled={busy}
+                message={messageFor("next")}
               />
               <CodeInput
                 name="confirm"
+                inputRef={refs.confirm}
                 label={t("wizard.new.confirm")}
                 value={confirm}
                 onChange={setConfirm}
-                length={expectedLength(pin, info!.rules)}
-                maxLength={pin.maxLength}
-                numeric={newIsDigits(pin, info!.rules)}
-                invalid={problem !== null && problem !== "lastTry" && problem.kind === "mismatch"}
+                length={expectedLength(pin, rules)}
+                min={nextBounds.min}
+                max={nextBounds.max}
+                numeric={newIsDigits(pin, rules)}
+                disabled={busy}
+                message={messageFor("confirm")}
               />
             </>
           )}
 
+          {busy && (
+            <p role="status" className="working">
+              {t("wizard.working")}
+            </p>
+          )}
+
           <div className="actions">
-            <button type="button" onClick={cancel}>
+            <button type="button" onClick={cancel} disabled={busy}>
               {t("wizard.cancel")}
             </button>
-            <button type="submit" className="primary">
-              {phase === "new" ? t(mode === "change" ? "wizard.change.ok" : "wizard.unlock.ok") : t("wizard.next")}
+            <button type="submit" className="primary" disabled={busy}>
+              {phase === "choose" ? t("wizard.next") : t(mode === "change" ? "wizard.change.ok" : "wizard.unlock.ok")}
             </button>
           </div>
         </form>
-      )}
-
-      {phase === "working" && (
-        <p role="status" aria-busy="true">
-          {t("wizard.working")}
-        </p>
       )}
 
       {phase === "done" && (
@@ -356,20 +504,32 @@ export function CodeWizard({
         </div>
       )}
 
-      {phase === "failed" && (
-        <div className="actions">
-          {error?.code === "PIN_BLOCKED" && (
-            <button type="button" className="primary" autoFocus onClick={() => open({ name: "unlock", pinId: pin.id, app: choice!.app })}>
-              {t(noPuk ? "wizard.offerUnlockNoPuk" : "wizard.offerUnlock")}
+      {phase === "failed" && error && (
+        <>
+          <ErrorMessage error={error} noPuk={noPuk} codeName={error.code.startsWith("PIN_") ? name(pin) : name(typed)}>
+            {error.code === "PUK_BLOCKED" && <p className="puk-help">{pukHelp}</p>}
+          </ErrorMessage>
+          {error.code === "PIN_BLOCKED" && !canUnlockInstead && pukBlockedOn(status) && <PukBlocked />}
+          <div className="actions">
+            {error.code === "PIN_BLOCKED" && canUnlockInstead && (
+              <button type="button" className="primary" autoFocus onClick={unlockInstead}>
+                {t(noPuk ? "wizard.offerUnlockNoPuk" : "wizard.offerUnlock")}
+              </button>
+            )}
+            {!DEAD_END.includes(error.code) && (
+              <button type="button" onClick={startOver} autoFocus>
+                {t("wizard.startOver")}
+              </button>
+            )}
+            <button
+              type="button"
+              onClick={cancel}
+              autoFocus={DEAD_END.includes(error.code) && !(error.code === "PIN_BLOCKED" && canUnlockInstead)}
+            >
+              {t("wizard.close")}
             </button>
-          )}
-          <button type="button" onClick={startOver} autoFocus={error?.code !== "PIN_BLOCKED"}>
-            {t("wizard.startOver")}
-          </button>
-          <button type="button" onClick={cancel}>
-            {t("wizard.close")}
-          </button>
-        </div>
+          </div>
+        </>
       )}
 
       {phase === "removed" && (
