@@ -26,6 +26,7 @@ import {
   EXIT,
   VALIDATION,
   type Language,
+  USAGE_ERRORS,
   type UsageError,
 } from "./service/error-catalog.js";
 import { isPinwardenError, type ErrorCode } from "./service/errors.js";
@@ -320,7 +321,13 @@ const OPTIONS = {
 } as const;
 
 /** An option whose name says it carries a code (--pin-code, --puk, --new-pin, --current, --kod…). */
-const CODE_LIKE = /pin|puk|code|kod|current|nuvarande|new|ny|old|gammal|pass|secret/i;
+const CODE_WORDS = new Set(["current", "nuvarande", "new", "ny", "old", "gammal", "pass", "password", "secret", "losen", "lösen"]);
+/** A name part with pin, puk, code or kod in it, or a word a code goes by; "--folder" is none. */
+const looksLikeCodeOption = (name: string) =>
+  name
+    .toLowerCase()
+    .split(/[-_.]/)
+    .some((part) => /pin|puk|code|kod/.test(part) || CODE_WORDS.has(part));
 /** A value that looks like a code rather than an id: ids are words, codes digits. */
 const LOOKS_LIKE_A_CODE = /^\d+$/;
 
@@ -345,7 +352,7 @@ function parse(argv: string[]): { values: Record<string, string | boolean | unde
     if (token.kind !== "option") continue;
     const known = (OPTIONS as Record<string, { type: string }>)[token.name];
     if (!known)
-      return CODE_LIKE.test(token.name)
+      return looksLikeCodeOption(token.name)
         ? { error: "CODE_ON_COMMAND_LINE" }
         : { error: "UNKNOWN_OPTION", values: { option: token.rawName } };
     if (known.type === "boolean" && token.value !== undefined)
@@ -445,7 +452,11 @@ export async function main(
     const values = { ...u.values };
     const command = u.command ?? argv.find((a) => COMMANDS.includes(a));
     if (u.error === "OPTION_VALUE") values.problem = PROBLEM[lang][(values.problem ?? "?") as keyof (typeof PROBLEM)["en"]];
-    io.err(`${describeUsage(u.error, values, lang)}\n${usageLines(lang, command)}`);
+    const message = describeUsage(u.error, values, lang);
+    // With --json, also as JSON on stdout (like every other error); never with a value typed.
+    if (argv.includes("--json"))
+      io.out(JSON.stringify({ error: { code: `USAGE_${u.error}`, support: USAGE_ERRORS[u.error].support, message } }) + "\n");
+    io.err(`${message}\n${usageLines(lang, command)}`);
     return EXIT.usage;
   };
   if ("error" in parsed) return usage(parsed);

@@ -189,6 +189,21 @@ describe("usage errors", () => {
   });
 });
 
+describe("usage errors, for scripts and for options that only look alike", () => {
+  it("says an unknown option that carries no code as unknown, and gives usage errors as JSON with --json", async () => {
+    const folder = await run(["status", "--folder", "x"]);
+    expect(folder.err).toContain("Unknown option: --folder. (PW-502)");
+    const json = await run(["status", "--json", "--lang", "de"]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.out)).toEqual({
+      error: { code: "USAGE_BAD_LANG", support: "PW-506", message: "--lang takes sv or en. (PW-506)" },
+    });
+    const secret = await run(["change-pin", "--json", "--pin", "auth", "--new-pin=246810"]);
+    expect(JSON.parse(secret.out).error.support).toBe("PW-504");
+    expect(secret.out + secret.err).not.toContain("246810");
+  });
+});
+
 describe("--help", () => {
   it("lists every command, the code ids per family with the app's names, and examples", async () => {
     const r = await run(["--help"]);
