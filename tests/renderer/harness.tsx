@@ -20,7 +20,7 @@ import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js"
 import type { AppInfo, Language, PinwardenApi } from "../../renderer/contract.js";
 import { App } from "../../renderer/src/App.js";
 import { createI18n } from "../../renderer/src/i18n/index.js";
-import { useApp } from "../../renderer/src/state/store.js";
+import { useApp, type View } from "../../renderer/src/state/store.js";
 
 const initial = useApp.getState();
 const clone = <T,>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -44,8 +44,11 @@ export async function renderApp(
   language: Language = "sv",
   readerNames = ["Testläsare"],
   infoExtra: Partial<AppInfo> = {},
+  /** A view already asked for before the app info arrived (a tray item at start). */
+  view?: View,
 ): Promise<Harness> {
   useApp.setState(initial, true);
+  if (view) useApp.setState({ view });
   const readers = new InProcessReaders(readerNames);
   if (card) readers.insert(card);
   let onAudit: (e: AuditEvent) => void = () => undefined;

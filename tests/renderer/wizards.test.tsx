@@ -402,6 +402,18 @@ describe("unlock wizard", () => {
     expect(screen.getByText(/PUK-koden är spärrad\./)).toBeTruthy();
   });
 
+  it("opens from the tray before the app info has arrived, and goes on once it has", async () => {
+    const card = new Pkcs15Card();
+    card.pins.get(0x81)!.triesLeft = 0;
+    const u = user();
+    // The notification's view is there before the first render, and before info().
+    await renderApp(card, "en", undefined, {}, { name: "unlock", pinId: "auth" });
+    expect(screen.getByRole("heading", { name: "Unlock card with PUK", level: 2 })).toBeTruthy();
+    expect(await screen.findByText("Step 1 of 3")).toBeTruthy();
+    await u.click(screen.getByRole("button", { name: "Next" }));
+    expect(screen.getByLabelText("PUK (unlocking code)")).toBeTruthy();
+  });
+
   it("gives the policy's default PUK help in both languages", () => {
     expect(POLICY_KEYS.pukHelp.default).toEqual({ sv: sv.wizard.pukHelp, en: en.wizard.pukHelp });
   });

@@ -328,9 +328,11 @@ export function CodeWizard({
   }
 
   const step = STEP[phase];
-  const rules = info!.rules;
+  // The app info (the rules) can arrive after the wizard opened (a tray item opens it at start):
+  // step 1 needs none; step 2 waits for it, and so does submit.
+  const rules = info?.rules;
   const firstBounds = currentBounds(typed);
-  const nextBounds = newBounds(pin, rules);
+  const nextBounds = rules ? newBounds(pin, rules) : firstBounds;
   const lastTryMessage = messageFor("lastTry");
   return (
     <section aria-labelledby="wizard-title" className="wizard" onKeyDown={onKeyDown}>
@@ -376,7 +378,7 @@ export function CodeWizard({
             </fieldset>
           )}
 
-          {phase !== "choose" && (
+          {phase !== "choose" && rules && (
             <>
               <h3>{t(mode === "change" ? "wizard.change.codesTitle" : "wizard.unlock.codesTitle", { code: name(pin) })}</h3>
               {/* One note, whatever it has to say: confirm before a last or uncounted try, or few PUK tries left. */}
