@@ -20,6 +20,12 @@ import {
   type Language,
 } from "../../native-bridge/service/error-catalog.js";
 import { ERROR_CODES } from "../../native-bridge/service/errors.js";
+import { Secret } from "../../native-bridge/service/secret.js";
+import { supportResult } from "../../electron/support.js";
+import { defaultLoadedPolicy } from "../../electron/policy-defaults.js";
+import { CardService } from "../../native-bridge/service/card-service.js";
+import { createCard } from "../../native-bridge/simulator/cards.js";
+import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { useCodeName } from "../../renderer/src/components/Tries.js";
 import { en } from "../../renderer/src/i18n/en.js";
 import { createI18n } from "../../renderer/src/i18n/index.js";
@@ -55,12 +61,27 @@ function appNames(language: Language): string[] {
   return names;
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(args: string[], answers: string[] = []): Promise<{ code: number; out: string; err: string; asked: string[] }> {
   let out = "";
   let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), terminal: null });
-  return { code, out, err };
+  const asked: string[] = [];
+  const answer = async (q: string) => {
+    asked.push(q);
+    return answers.shift() ?? null;
+  };
+  const terminal = {
+    hidden: async (q: string) => {
+      const a = await answer(q);
+      return a === null ? null : Secret.fromString(a);
+    },
+    visible: answer,
+  };
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), terminal });
+  return { code, out, err, asked };
 }
+
+/** A renderer string with its `{{code}}` filled in. */
+const withCode = (text: string, code: string) => text.replace("{{code}}", code);
 
 describe.each(LANGUAGES)("in %s, the catalogue and the app", (language) => {
   it("name every code alike, the application's own name first, the card's label last", () => {
@@ -99,5 +120,37 @@ describe("pinwarden status", () => {
     const english = (await cli(["status", "--demo", "--lang", "en"])).out;
     expect(english).not.toMatch(/Legitimering|Underskrift/);
     expect(english).toContain("Card: eID (PKCS#15)");
+  });
+});
+
+describe.each(LANGUAGES)("in %s, the CLI's prompts and the support report", (language) => {
+  const w = APP[language].wizard;
+
+  it("ask and answer in the wizard's words", async () => {
+    const change = await cli(["change-pin", "--demo", "--pin", "auth", "--lang", language], ["123456", "975312", "975312"]);
+    expect(change.asked).toEqual([
+      `${withCode(w.current.label, APP[language].codes.auth)}: `,
+      `${withCode(w.new.label, APP[language].codes.auth)}: `,
+      `${w.new.confirm}: `,
+    ]);
+    expect(change.out).toContain(withCode(w.change.done, APP[language].codes.auth));
+    const unlock = await cli(["unblock-pin", "--demo", "--pin", "sign", "--lang", language], ["12345678", "975312", "975312"]);
+    expect(unlock.asked[0]).toBe(`${w.puk.label}: `);
+    expect(unlock.out).toContain(withCode(w.unlock.done, APP[language].codes.sign));
+  });
+
+  it("say that support never asks for a code as the app says it", async () => {
+    const backend = new InProcessReaders(["Reader A"]);
+    backend.insert(createCard("pkcs15"));
+    const sources = {
+      backend,
+      service: new CardService(backend),
+      policy: defaultLoadedPolicy("/x"),
+      logDirectory: "/l",
+      lastOperation: null,
+    };
+    const { text } = await supportResult(sources);
+    expect(text[language]).toContain(w.supportNote);
+    await backend.close();
   });
 });
