@@ -41,6 +41,8 @@ export const POLICY_DEFAULTS: Readonly<Policy> = {
   logDirectory: "",
   cardFamilies: ["pkcs15", "piv", "openpgp"],
   trustEmptyVerify: false,
+  certificateWarnings: true,
+  certificateWarningDays: 60,
 };
 
 /** What loadPolicy() returns when there is no registry key and no file: every key its default. */

@@ -164,6 +164,23 @@ export const POLICY_KEYS = {
     sv: "Organisationens kort svarar på en tom VERIFY med antalet försök och räknar den inte som ett misslyckat försök. Sätt bara detta för kortmodeller ni har provat: på andra kort visar Pinwarden antalet som okänt i stället för att riskera ett försök.",
     example: false,
   },
+  certificateWarnings: {
+    schema: z.boolean(),
+    default: true,
+    type: "boolean",
+    en: "Warn when a certificate on the card expires within certificateWarningDays, or has expired.",
+    sv: "Varna när ett certifikat på kortet går ut inom certificateWarningDays dagar, eller har gått ut.",
+    example: true,
+  },
+  certificateWarningDays: {
+    // The ADMX offers it in a text box (REG_SZ): digits there are the number.
+    schema: z.preprocess((v) => (typeof v === "string" && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v), z.number().int().min(1).max(365)),
+    default: 60,
+    type: "whole number of days (1–365)",
+    en: "How many days before a certificate expires the warning starts.",
+    sv: "Hur många dagar innan ett certifikat går ut varningen börjar.",
+    example: 60,
+  },
 } as const;
 
 export type PolicyKey = keyof typeof POLICY_KEYS;

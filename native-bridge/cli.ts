@@ -66,6 +66,7 @@ const SYNOPSIS: Record<string, string> = {
   policy: "pinwarden policy      [--json]",
   support: "pinwarden support     [--json] [--export FILE]",
   monitor: "pinwarden monitor     [--json] [--count N]",
+  certs: "pinwarden certs       [--reader NAME] [--app APP] [--json]",
 };
 const COMMANDS = Object.keys(SYNOPSIS);
 
@@ -508,6 +509,8 @@ export async function main(
     return ERROR_CATALOG[error.code].exitCode;
   };
   const failCode = (code: ErrorCode) => fail({ code });
+  // The certificates (issue 14) live in their own module, loaded only for this command.
+  if (command === "certs") return (await import("./cli-certs.js")).certsCommand({ values, positionals, policy: loaded, lang, io });
 
   if (command === "policy") {
     if (values.json) {

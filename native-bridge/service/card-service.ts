@@ -639,7 +639,9 @@ export class CardService {
   async certificates(options: OperationOptions & { now?: Date } = {}): Promise<Result<CertificateList>> {
     let apdus = 0;
     const located = await this.#run(options, false, async (reader, channel) => {
-      const { card } = await this.#identify(reader, channel);
+      // Learning the card here reads no counter (codes: none): no empty VERIFY either. A
+      // status later reads them as it would on a card it has not seen.
+      const { card } = await this.#identify(reader, channel, { codes: [] });
       const cache = this.#certificatesOf(reader, card.insertion);
       const apps = options.app === undefined ? card.apps : [this.#appOf(card, options.app)];
       const found: { layout: CardLayout; slot: CertificateSlot }[] = [];

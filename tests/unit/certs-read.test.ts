@@ -85,6 +85,16 @@ describe("PKCS#15: EF.ODF → EF.CDF → the certificate files, each tied to its
     expect([...card.pins.values()].map((p) => p.triesLeft)).toEqual([3, 3, 10]);
   });
 
+  it("on a card not yet seen sends no empty VERIFY either; the status after it still reads the counters", async () => {
+    const log = logged();
+    const card = new Pkcs15Card({ apduLog: log.apduLog });
+    const { service } = setup(card);
+    expect((await certificatesOf(service)).certificates).toHaveLength(2);
+    expect(log.ins().filter((ins) => PIN_INS.includes(ins))).toEqual([]);
+    const status = await service.status();
+    expect(status.ok && status.value.codes.map((c) => c.triesLeft)).toEqual([3, 3, 10]);
+  });
+
   it("says plainly how long ago an expired certificate expired, and 0 on its last day", async () => {
     const expired = await certificatesOf(setup(new Pkcs15Card({ certDays: -3 })).service);
     expect(expired.certificates.map((c) => c.daysLeft)).toEqual([-3, -3]);

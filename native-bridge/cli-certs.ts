@@ -1,0 +1,182 @@
+/**
+ * `pinwarden certs [--reader NAME] [--app ID] [--json]`: the certificates on the card, read
+ * without any code, with the days left before each expires (issue 14). Loaded by cli.ts
+ * only for this command.
+ *
+ * JSON: {"certificates":[{"subject","issuer","serial","notBefore","notAfter","daysLeft",
+ * "usage","codeId", ...}], "problems":[...]} (docs/cli.md). Text: one line a certificate,
+ * "Underskrift – certifikatet går ut om 41 dagar", then its subject, issuer and serial.
+ */
+import type { LoadedPolicy } from "../electron/policy.js";
+import type { CardCertificate, CertificateList, CertificateRole } from "./certs/types.js";
+import type { ReaderBackend } from "./pcsc/types.js";
+import { FAMILIES, type Family } from "./profiles/profile.js";
+import { codeName, describeError, ERROR_CATALOG, EXIT, type Language } from "./service/error-catalog.js";
+import type { ErrorInfo } from "./service/types.js";
+
+export interface CertsCommand {
+  values: { json?: boolean; reader?: string | undefined; app?: string | undefined; demo?: boolean };
+  positionals: string[];
+  policy: LoadedPolicy;
+  lang: Language;
+  io: { out: (text: string) => void; err: (text: string) => void };
+  /** Tests: the reader backend to use (default: PC/SC, or the demo card with --demo). */
+  backend?: ReaderBackend;
+  now?: Date;
+}
+
+const ROLES: Record<Language, Record<CertificateRole, string>> = {
+  sv: {
+    identification: "Legitimering",
+    signing: "Underskrift",
+    encryption: "Kryptering",
+    cardAuthentication: "Kortautentisering",
+    authority: "Utfärdare (CA)",
+  },
+  en: {
+    identification: "Identification",
+    signing: "Signing",
+    encryption: "Encryption",
+    cardAuthentication: "Card authentication",
+    authority: "Issuer (CA)",
+  },
+};
+
+const TEXT = {
+  sv: {
+    reader: "Kortläsare",
+    none: "Kortet har inga certifikat som kan läsas.",
+    expires: (days: number) =>
+      days < 0
+        ? "certifikatet har gått ut"
+        : days === 0
+          ? "certifikatet går ut i dag"
+          : `certifikatet går ut om ${days} ${days === 1 ? "dag" : "dagar"}`,
+    soon: "  GÅR SNART UT",
+    expired: "  UTGÅNGET",
+    detail: (c: CardCertificate) =>
+      `${c.subject}, utfärdat av ${c.issuer}, serienummer ${c.serial}, giltigt till ${c.notAfter.slice(0, 10)}`,
+    code: (name: string) => `nyckeln skyddas av ${name}`,
+    unreadable: (location: string) => `Certifikatet i ${location} kunde inte läsas.`,
+    renew: "Ett certifikat som går ut kan inte förnyas med Pinwarden: beställ ett nytt kort i god tid (kontakta IT-supporten).",
+  },
+  en: {
+    reader: "Reader",
+    none: "The card has no certificates that can be read.",
+    expires: (days: number) =>
+      days < 0
+        ? "the certificate has expired"
+        : days === 0
+          ? "the certificate expires today"
+          : `the certificate expires in ${days} ${days === 1 ? "day" : "days"}`,
+    soon: "  EXPIRES SOON",
+    expired: "  EXPIRED",
+    detail: (c: CardCertificate) => `${c.subject}, issued by ${c.issuer}, serial ${c.serial}, valid until ${c.notAfter.slice(0, 10)}`,
+    code: (name: string) => `its key is protected by ${name}`,
+    unreadable: (location: string) => `The certificate in ${location} could not be read.`,
+    renew: "A certificate that expires cannot be renewed with Pinwarden: order a new card in good time (call IT support).",
+  },
+} as const;
+
+/** Warned about: a person's own certificate (not a CA's), expired or within the policy's days. */
+export function warns(c: CardCertificate, policy: LoadedPolicy["policy"]): boolean {
+  return policy.certificateWarnings && !c.authority && c.daysLeft <= policy.certificateWarningDays;
+}
+
+export function certificatesJson(list: CertificateList) {
+  return {
+    reader: list.reader,
+    certificates: list.certificates.map((c) => ({
+      subject: c.subject,
+      issuer: c.issuer,
+      serial: c.serial,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      daysLeft: c.daysLeft,
+      usage: c.usage,
+      codeId: c.codeId,
+      app: c.app,
+      location: c.location,
+      label: c.label,
+      role: c.role,
+      authority: c.authority,
+      fingerprint: c.fingerprint,
+    })),
+    problems: list.problems,
+  };
+}
+
+export function formatCertificates(list: CertificateList, lang: Language, policy: LoadedPolicy["policy"]): string {
+  const t = TEXT[lang];
+  const lines = [`${t.reader}: ${list.reader}`];
+  if (list.certificates.length === 0 && list.problems.length === 0) lines.push(t.none);
+  let warned = false;
+  for (const c of list.certificates) {
+    const mark = warns(c, policy) ? (c.daysLeft < 0 ? t.expired : t.soon) : "";
+    warned ||= mark !== "";
+    lines.push(`${ROLES[lang][c.role]} – ${t.expires(c.daysLeft)}${mark}`);
+    const code = c.codeId ? `; ${t.code(codeName({ id: c.codeId, label: c.codeId, app: c.app }, lang))}` : "";
+    lines.push(`  ${t.detail(c)} (${c.app} ${c.location})${code}`);
+  }
+  for (const p of list.problems) lines.push(t.unreadable(`${p.app} ${p.location}`));
+  if (warned) lines.push(t.renew);
+  return lines.join("\n") + "\n";
+}
+
+export async function certsCommand(command: CertsCommand): Promise<number> {
+  const { values, io, lang } = command;
+  if (command.positionals.length > 1) {
+    io.err("pinwarden certs takes no arguments, only --reader, --app and --json\n");
+    return EXIT.usage;
+  }
+  if (values.app !== undefined && !(FAMILIES as readonly string[]).includes(values.app)) {
+    io.err(`--app takes ${FAMILIES.join(", ")}\n`);
+    return EXIT.usage;
+  }
+  const fail = (error: ErrorInfo): number => {
+    const message = describeError(error.code, error, lang);
+    if (values.json) io.out(JSON.stringify({ error: { ...error, support: ERROR_CATALOG[error.code].support, message } }) + "\n");
+    else io.err(message + "\n");
+    return ERROR_CATALOG[error.code].exitCode;
+  };
+
+  let backend = command.backend;
+  let closeBackend = false;
+  if (!backend && values.demo) {
+    const [{ InProcessReaders }, { createCard }] = await Promise.all([
+      import("./simulator/in-process-readers.js"),
+      import("./simulator/cards.js"),
+    ]);
+    const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
+    demo.insert(createCard("pkcs15"));
+    backend = demo;
+    closeBackend = true;
+  } else if (!backend) {
+    const { PcscReaders } = await import("./pcsc/pcsc-readers.js");
+    const filter = command.policy.policy.readerFilter;
+    backend = new PcscReaders(filter ? { readerFilter: filter } : {});
+  }
+  const [{ CardService }, { serviceOptionsOf }] = await Promise.all([
+    import("./service/card-service.js"),
+    import("../electron/apply-policy.js"),
+  ]);
+  const service = new CardService(backend, serviceOptionsOf(command.policy.policy));
+  try {
+    await backend.ready();
+    const result = await service.certificates({
+      ...(values.reader !== undefined ? { reader: values.reader } : {}),
+      ...(values.app !== undefined ? { app: values.app as Family } : {}),
+      ...(command.now ? { now: command.now } : {}),
+    });
+    if (!result.ok) return fail(result.error);
+    io.out(
+      values.json ? JSON.stringify(certificatesJson(result.value)) + "\n" : formatCertificates(result.value, lang, command.policy.policy),
+    );
+    return EXIT.ok;
+  } finally {
+    service.close();
+    // As cli.ts: the pcsclite binding can block joining its threads on close; only the
+    // in-process backend is closed.
+    if (closeBackend) await backend.close();
+  }
+}
