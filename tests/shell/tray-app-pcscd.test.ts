@@ -70,7 +70,7 @@ describe("the tray app on pcscd", () => {
     await until("the window", () => app!.standIn.windows[0]?.visible === true);
     const page = app.window().page!;
     await page.getByRole("heading", { name: "Unlock card with PUK" }).waitFor();
-    await page.getByText("Step 1 of 4").waitFor();
+    await page.getByText("Step 1 of 3").waitFor();
     await shot(app.window(), "notification-unlock");
   });
 
@@ -91,7 +91,7 @@ describe("the tray app on pcscd", () => {
     const win = app.window();
     const page = win.page!;
     await page.getByRole("heading", { name: "Change PIN" }).waitFor();
-    await page.getByText("Step 1 of 4").waitFor();
+    await page.getByText("Step 1 of 3").waitFor();
     await shot(win, "change-1-choose");
     await page.getByRole("radio", { name: /Identification/ }).check();
     await page.getByRole("button", { name: "Next" }).click();
