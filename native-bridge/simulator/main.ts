@@ -97,7 +97,10 @@ const card = createCard(
   },
 );
 // Made now, not at the first read: the first APDU is not slowed down, and the dates show.
-const certificates = (card as { certificates?: { location: string; certificate: { notAfter: Date } }[] }).certificates ?? [];
+type WithCertificates = { certificates?: { location: string; certificate: { notAfter: Date } }[] };
+// A security key (--openpgp) holds them in its two applets.
+const holders = [card, (card as { piv?: unknown }).piv, (card as { openpgp?: unknown }).openpgp] as (WithCertificates | undefined)[];
+const certificates = holders.flatMap((h) => h?.certificates ?? []);
 if (certificates.length === 0 && !findOpenssl()) process.stdout.write("no openssl on PATH: the card carries no certificates\n");
 for (const c of certificates) process.stdout.write(`certificate ${c.location} expires ${c.certificate.notAfter.toISOString()}\n`);
 

@@ -2,7 +2,7 @@
  * Certificates on the card (issue 14) through the real pcscd + vpcd: `pinwarden certs
  * --json` lists each virtual card's certificates with the dates the card was given, and
  * clients that know real cards list the same ones: OpenSC's `pkcs15-tool
- * --list-certificates` / `--read-certificate` (PKCS#15 and PIV) and `yubico-piv-tool -a
+ * --list-certificates` / `--read-certificate` (PKCS#15, PIV and OpenPGP) and `yubico-piv-tool -a
  * status` (PIV). The cards' own APDU logs and counters show no code was sent.
  * Run under the shared pcscd lock (see ../shared/TESTING.md).
  */
@@ -148,5 +148,14 @@ describe("the OpenPGP card", () => {
       ["7F21", "user", 12, validityFor(12).notAfter.toISOString()],
     ]);
     expect(certificates[0]!.fingerprint).toBe(x509(card.certificates[0]!.certificate.pem).fingerprint256);
+
+    // OpenSC's openpgp driver shows the first 7F21 as the authentication key's certificate.
+    const listed = await runClient("pkcs15-tool", ["--reader", "0", "--list-certificates"]);
+    expect(listed.status, listed.out).toBe(0);
+    expect(listed.out).toContain("X.509 Certificate [AUT certificate]");
+    expect(/Encoded serial : 02 \S+ (\S+)/.exec(listed.out)?.[1]?.toUpperCase()).toBe(certificates[0]!.serial);
+    const id = /ID\s*:\s*(\S+)/.exec(listed.out)?.[1] ?? "";
+    const read = await runClient("pkcs15-tool", ["--reader", "0", "--read-certificate", id]);
+    expect(x509(read.out.slice(read.out.indexOf("-----BEGIN CERTIFICATE-----"))).fingerprint256).toBe(certificates[0]!.fingerprint);
   });
 });
