@@ -8,6 +8,7 @@
  * "Underskrift – certifikatet går ut om 41 dagar", then its subject, issuer and serial.
  */
 import type { LoadedPolicy } from "../electron/policy.js";
+import { warnsAbout } from "./certs/index.js";
 import type { CardCertificate, CertificateList, CertificateRole } from "./certs/types.js";
 import type { ReaderBackend } from "./pcsc/types.js";
 import { FAMILIES, type Family } from "./profiles/profile.js";
@@ -78,9 +79,9 @@ const TEXT = {
   },
 } as const;
 
-/** Warned about: a person's own certificate (not a CA's), expired or within the policy's days. */
+/** Warned about, where the policy has the warning on: see certs/index.ts warnsAbout. */
 export function warns(c: CardCertificate, policy: LoadedPolicy["policy"]): boolean {
-  return policy.certificateWarnings && !c.authority && c.daysLeft <= policy.certificateWarningDays;
+  return policy.certificateWarnings && warnsAbout(c, policy.certificateWarningDays);
 }
 
 export function certificatesJson(list: CertificateList) {

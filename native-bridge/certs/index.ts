@@ -47,9 +47,18 @@ export async function readCertificates(
   return { certificates, problems };
 }
 
-/** The certificates to warn about: a person's own (not a CA's), expired or within `days`. */
+/** Warned about: a person's own certificate (not a CA's), expired or expiring within `days`. */
+export const warnsAbout = (c: CardCertificate, days: number): boolean => !c.authority && c.daysLeft <= days;
+
+/**
+ * What `status --json` and the app are to show (issue 14: "certificateWarnings"): the
+ * certificates to warn about, by the code protecting their key, soonest first.
+ */
 export function certificateWarnings(certificates: readonly CardCertificate[], days: number): { codeId: string | null; daysLeft: number }[] {
-  return certificates.filter((c) => !c.authority && c.daysLeft <= days).map((c) => ({ codeId: c.codeId, daysLeft: c.daysLeft }));
+  return certificates
+    .filter((c) => warnsAbout(c, days))
+    .sort((a, b) => a.daysLeft - b.daysLeft)
+    .map((c) => ({ codeId: c.codeId, daysLeft: c.daysLeft }));
 }
 
 export type { CardCertificate, CertificateList, CertificateProblem, CertificateSlot } from "./types.js";

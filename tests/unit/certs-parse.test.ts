@@ -17,6 +17,7 @@ import {
   type OdfEntry,
 } from "../../native-bridge/apdu/pkcs15.js";
 import { DER, ParseError, tlv } from "../../native-bridge/apdu/tlv.js";
+import { certificateWarnings } from "../../native-bridge/certs/index.js";
 import { certificateFromPivObject } from "../../native-bridge/certs/piv.js";
 import { testCertificates } from "../../native-bridge/certs/test-ca.js";
 import { commonName, daysLeft, describeCertificate } from "../../native-bridge/certs/x509.js";
@@ -99,6 +100,8 @@ describe("PIV certificate objects", () => {
   });
 });
 
+const der = () => testCertificates([{ commonName: "Parse Test", keyUsage: "critical, digitalSignature" }], 10)![0]!.der;
+
 describe("what a person reads about a certificate", () => {
   const slot: CertificateSlot = {
     app: "piv",
@@ -131,5 +134,14 @@ describe("what a person reads about a certificate", () => {
     const c = describeCertificate(der, slot);
     expect(c).toMatchObject({ subject: "Parse Test", issuer: "Pinwarden Test CA", daysLeft: 10, codeId: "auth", role: "signing" });
     expect(c.usage).toEqual(["nonRepudiation", "clientAuth"]);
+  });
+
+  it("warns about a person's own certificates within the days or expired, soonest first, never a CA's", () => {
+    const c = (daysLeft: number, codeId: string | null, authority = false) =>
+      ({ ...describeCertificate(der(), slot), daysLeft, codeId, authority }) as ReturnType<typeof describeCertificate>;
+    expect(certificateWarnings([c(61, "auth"), c(60, "sign"), c(-1, "auth"), c(3, null, true)], 60)).toEqual([
+      { codeId: "auth", daysLeft: -1 },
+      { codeId: "sign", daysLeft: 60 },
+    ]);
   });
 });
