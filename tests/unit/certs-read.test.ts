@@ -14,7 +14,7 @@ import { CompositeCard } from "../../native-bridge/simulator/composite-card.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { OpenPgpCard } from "../../native-bridge/simulator/openpgp-card.js";
 import { PivCard } from "../../native-bridge/simulator/piv-card.js";
-import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
+import { Pkcs15Card, PKCS15_QUIRKS } from "../../native-bridge/simulator/pkcs15-card.js";
 import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
 
 const PIN_INS = [0x20, 0x24, 0x2c];
@@ -93,6 +93,14 @@ describe("PKCS#15: EF.ODF → EF.CDF → the certificate files, each tied to its
     expect(log.ins().filter((ins) => PIN_INS.includes(ins))).toEqual([]);
     const status = await service.status();
     expect(status.ok && status.value.codes.map((c) => c.triesLeft)).toEqual([3, 3, 10]);
+  });
+
+  it.each(PKCS15_QUIRKS.map((q) => [q]))("finds them the same way on the %s card", async (quirk) => {
+    const list = await certificatesOf(setup(new Pkcs15Card({ quirks: [quirk], certDays: 41 })).service);
+    expect(list.certificates.map((c) => [c.location, c.codeId, c.daysLeft])).toEqual([
+      ["3F0050154331", "auth", 41],
+      ["3F0050154332", "sign", 41],
+    ]);
   });
 
   it("says plainly how long ago an expired certificate expired, and 0 on its last day", async () => {
