@@ -61,7 +61,8 @@ export function App() {
         )}
       </main>
       <footer>
-        <p className="support-note">{t("wizard.supportNote")}</p>
+        {/* Said once per page: the support view's report says it on its own line 2. */}
+        {view.name !== "support" && <p className="support-note">{t("wizard.supportNote")}</p>}
         {info && info.helpdeskPhone.length > 0 && <p>{t("errors.helpdesk", { phones: info.helpdeskPhone.join(", ") })}</p>}
       </footer>
     </div>

@@ -45,7 +45,6 @@ export function SupportView() {
   return (
     <section aria-labelledby="support-heading">
       <h2 id="support-heading">{t("support.heading")}</h2>
-      <p className="never-ask">{t("wizard.supportNote")}</p>
       <p>{t("support.intro")}</p>
       {result ? (
         <pre ref={pre} className="report" tabIndex={0} aria-label={t("support.heading")}>
