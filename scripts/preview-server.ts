@@ -104,6 +104,7 @@ const info = (): AppInfo => ({
   helpdeskPhone: policy.helpdeskPhone.length || real ? policy.helpdeskPhone : ["intern 30000"],
   organisationName: policy.organisationName ?? (real ? null : "Pinwarden demo"),
   language: policy.language,
+  pukHelp: policy.pukHelp,
 });
 // The report names the same log directory as the app and the CLI would; diagnostics exports
 // go to a temporary directory of the preview's own.
