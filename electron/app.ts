@@ -10,6 +10,7 @@ import type { Logger } from "winston";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
+import { codeName } from "../native-bridge/service/error-catalog.js";
 import type { AppInfo, CardStatus, CodeStatus, Language, StatusPush } from "../renderer/contract.js";
 import { createHandlers, createStatusFeed, subscribeCardEvents, type Handlers, type StatusFeed } from "./handlers.js";
 import { lastAuditFromLogs, supportProvider } from "./support.js";
@@ -221,7 +222,9 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     const text = NOTIFY[language];
     const blocked = pin.state === "blocked";
     const byPuk = unblockerKind(pin, found.codes) === "puk";
-    const body = !blocked ? text.low(pin.label) : byPuk ? text.blocked(pin.label) : text.blockedNoPuk(pin.label);
+    // The name the window uses for this code in this language, not the card's own label.
+    const name = codeName({ ...pin, app: family }, language);
+    const body = !blocked ? text.low(name) : byPuk ? text.blocked(name) : text.blockedNoPuk(name);
     const note = new Notification({ title: text.title, body });
     note.on("click", () => void windows.show({ type: "navigate", view: blocked ? "unlock" : "change", pinId: pin.id, app: family }));
     note.show();

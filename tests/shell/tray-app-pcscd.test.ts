@@ -64,7 +64,7 @@ describe("the tray app on pcscd", () => {
     await until("a notification", () => app!.standIn.notifications.length === 1);
     const note = app.standIn.notifications[0]!;
     // The card's own label (its AODF), as the tray has always named it.
-    expect(note.body).toBe("Legitimering is blocked. Click to unlock it with your PUK.");
+    expect(note.body).toBe("Identification is blocked. Click to unlock it with your PUK.");
 
     note.click();
     await until("the window", () => app!.standIn.windows[0]?.visible === true);
@@ -84,7 +84,7 @@ describe("the tray app on pcscd", () => {
     expect(tray.tooltip).toBe("Pinwarden – a code has one try left");
     // A card at its last try raises a notification at start too.
     await until("a notification", () => app!.standIn.notifications.length === 1);
-    expect(app.standIn.notifications[0]!.body).toBe("Legitimering has only one try left.");
+    expect(app.standIn.notifications[0]!.body).toBe("Identification has only one try left.");
 
     tray.clickItem("change");
     await until("the window", () => app!.standIn.windows[0]?.visible === true);
