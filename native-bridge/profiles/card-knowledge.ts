@@ -62,69 +62,34 @@ export const UNKNOWN_CARD: CardKnowledge = {
 const CARDOS_SOURCE =
   "OpenSC src/libopensc/card-cardos.c (ATR table; cardos_pin_cmd sets P2 bit 8 and SC_PIN_CMD_NEED_PADDING; empty VERIFY opted in from CardOS 5)";
 
+/** What every CardOS row shares: PKCS#15 only, P2 bit 8 and padding on every PIN command. */
+const CARDOS = { source: CARDOS_SOURCE, apps: ["pkcs15"], localReference: "setBit8", alwaysPad: true } as const;
+
+/** A CardOS row; OpenSC opts in to the empty VERIFY only from CardOS 5. */
+function cardos(name: string, atr: string, emptyVerifySafe: boolean): Row {
+  return { name, atr, ...CARDOS, emptyVerifySafe };
+}
+
 /**
  * The rows. Order matters only where masks overlap (first match wins). Keep each row's
  * source; docs/cards.md lists them for people.
  */
 export const CARD_TABLE: readonly Row[] = [
-  {
-    name: "CardOS 4.4",
-    atr: "3BD21802C10A31FE58C80D51",
-    source: CARDOS_SOURCE,
-    apps: ["pkcs15"],
-    emptyVerifySafe: false,
-    localReference: "setBit8",
-    alwaysPad: true,
-  },
+  cardos("CardOS 4.4", "3BD21802C10A31FE58C80D51", false),
   {
     // OpenSC matches this masked ATR and then checks three more bytes (cardos_match_card).
     name: "CardOS M4.x",
     atr: "3BF21800FFC10A31FE55C8068A",
     mask: "FFFF0FFF00FF00FFFF00000000",
     also: (atr) => [0xff, 0x02].includes(atr[4]!) && [0x10, 0x0a].includes(atr[6]!) && [0x55, 0x58].includes(atr[9]!),
-    source: CARDOS_SOURCE,
-    apps: ["pkcs15"],
+    ...CARDOS,
     emptyVerifySafe: false,
-    localReference: "setBit8",
-    alwaysPad: true,
   },
-  {
-    name: "CardOS 5.0",
-    atr: "3BD2180081 31FE58C90114",
-    source: CARDOS_SOURCE,
-    apps: ["pkcs15"],
-    emptyVerifySafe: true,
-    localReference: "setBit8",
-    alwaysPad: true,
-  },
-  {
-    name: "CardOS 5.3",
-    atr: "3BD2180081 31FE58C90217",
-    source: CARDOS_SOURCE,
-    apps: ["pkcs15"],
-    emptyVerifySafe: true,
-    localReference: "setBit8",
-    alwaysPad: true,
-  },
-  {
-    name: "CardOS 5.3",
-    atr: "3BD2180081 31FE58C90316",
-    source: CARDOS_SOURCE,
-    apps: ["pkcs15"],
-    emptyVerifySafe: true,
-    localReference: "setBit8",
-    alwaysPad: true,
-  },
-  {
-    // Handled as CardOS 5.3 by OpenSC (card-cardos.c ATR table).
-    name: "CardOS 5.4",
-    atr: "3BD2180081 31FE58C90411",
-    source: CARDOS_SOURCE,
-    apps: ["pkcs15"],
-    emptyVerifySafe: true,
-    localReference: "setBit8",
-    alwaysPad: true,
-  },
+  cardos("CardOS 5.0", "3BD2180081 31FE58C90114", true),
+  cardos("CardOS 5.3", "3BD2180081 31FE58C90217", true),
+  cardos("CardOS 5.3", "3BD2180081 31FE58C90316", true),
+  // Handled as CardOS 5.3 by OpenSC (card-cardos.c ATR table).
+  cardos("CardOS 5.4", "3BD2180081 31FE58C90411", true),
   ...[
     "3BB79400C02431FE6553504B32339000B4",
     "3BB79400813 1FE6553504B32339000D1",

@@ -6,29 +6,19 @@
  * CardOS 4.4), Pinwarden must not read the counters: `triesReadable: false`.
  */
 import { Pkcs15Card, type Pkcs15Quirk } from "../../native-bridge/simulator/pkcs15-card.js";
-import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
-import type { FamilyFacts } from "./family-scenarios.js";
-
-const asCard = (card: VirtualCard) => card as Pkcs15Card;
+import { FAMILY_FACTS, type FamilyFacts } from "./family-scenarios.js";
 
 /** The cards whose counters Pinwarden must leave alone (their ATR is not known safe). */
 const UNREADABLE: readonly Pkcs15Quirk[] = ["counts-empty-verify", "local-refs"];
 
 export function pkcs15Variant(quirks: readonly Pkcs15Quirk[]): FamilyFacts {
+  // The default card's facts (codes, counters, where the PIN lives); only the card differs.
+  const defaults = FAMILY_FACTS.find((f) => f.profile === "pkcs15")!;
   return {
+    ...defaults,
     name: `pkcs15 (${quirks.join(", ")})`,
-    profile: "pkcs15",
     create: () => new Pkcs15Card({ quirks }),
     triesReadable: !quirks.some((q) => UNREADABLE.includes(q)),
-    pinId: "auth",
-    pukId: "puk",
-    pin: "123456",
-    puk: "12345678",
-    pinTries: 3,
-    pukTries: 10,
-    newPin: "246810",
-    counters: (card) => ({ pin: asCard(card).pins.get(0x81)!.triesLeft, puk: asCard(card).pins.get(0x83)!.triesLeft }),
-    pinOf: (card) => asCard(card).codeOf(0x81),
   };
 }
 
