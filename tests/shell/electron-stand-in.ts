@@ -26,16 +26,10 @@ import * as timers from "node:timers";
 import * as url from "node:url";
 import * as vm from "node:vm";
 import { chromium, type Browser, type BrowserContext, type Frame, type Page, type Route } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/browser.js";
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
+export const STAND_IN_CHROMIUM_ARGS = [
+  ...CHROMIUM_ARGS,
   // Electron lets a file:// page load its own module scripts; Chromium needs this switch for it.
   "--allow-file-access-from-files",
 ];
@@ -795,7 +789,7 @@ export class StandInElectron {
 
   /** The browser and its one context (Electron's default session), launched on first use. */
   async context(): Promise<BrowserContext> {
-    this.#browser ??= chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    this.#browser ??= chromium.launch({ executablePath: CHROMIUM_PATH, args: STAND_IN_CHROMIUM_ARGS });
     this.#context ??= this.#browser.then(async (browser) => {
       const context = await browser.newContext();
       await context.route("**/*", (route) => this.#route(route));
