@@ -576,14 +576,16 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
   // killed under it answers the next gpg with a broken pipe: stop both, so each run
   // starts as cold as a person's first `gpg --card-status`.
   const stopGnupg = async () => void (await run("gpgconf", ["--kill", "all"], { env: { GNUPGHOME: home }, timeoutMs: T }));
+  // The same cold `pinwarden status` process on each family's card.
+  const pinwardenStatus = (family: cards.SimProfile): Program => ({
+    family,
+    program: "pinwarden status",
+    cmd: process.execPath,
+    args: [cliPath(), "status", "--reader", READER, "--json"],
+    expect: /"codes"/,
+  });
   const programs: Program[] = [
-    {
-      family: "pkcs15",
-      program: "pinwarden status",
-      cmd: process.execPath,
-      args: [cliPath(), "status", "--reader", READER, "--json"],
-      expect: /"codes"/,
-    },
+    pinwardenStatus("pkcs15"),
     {
       family: "pkcs15",
       program: "pkcs15-tool --list-pins",
@@ -592,13 +594,7 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
       env: { OPENSC_CONF: conf },
       expect: /PIN \[/,
     },
-    {
-      family: "piv",
-      program: "pinwarden status",
-      cmd: process.execPath,
-      args: [cliPath(), "status", "--reader", READER, "--json"],
-      expect: /"codes"/,
-    },
+    pinwardenStatus("piv"),
     {
       family: "piv",
       program: "pkcs15-tool --list-pins",
@@ -613,13 +609,7 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
       args: ["-r", READER, "-a", "status"],
       expect: /PIN tries left/i,
     },
-    {
-      family: "openpgp",
-      program: "pinwarden status",
-      cmd: process.execPath,
-      args: [cliPath(), "status", "--reader", READER, "--json"],
-      expect: /"codes"/,
-    },
+    pinwardenStatus("openpgp"),
     {
       family: "openpgp",
       program: "openpgp-tool --card-info",
