@@ -54,24 +54,6 @@ export const selectAid = (aid: Buffer): CommandApdu => ({
   le: 256,
 });
 
-/** SELECT by file id, no response data wanted (P2 = 0C). */
-export const selectFile = (fid: number): CommandApdu => ({
-  cla: 0x00,
-  ins: INS.SELECT,
-  p1: 0x00,
-  p2: 0x0c,
-  data: Buffer.from([fid >> 8, fid & 0xff]),
-});
-
-/** SELECT by path from the current DF (P1 = 09), no response data. */
-export const selectPath = (path: Buffer): CommandApdu => ({
-  cla: 0x00,
-  ins: INS.SELECT,
-  p1: 0x09,
-  p2: 0x0c,
-  data: path,
-});
-
 export const readBinary = (offset: number, le: number): CommandApdu => ({
   cla: 0x00,
   ins: INS.READ_BINARY,

@@ -1,10 +1,8 @@
 /**
- * The certificate readers of the card families, and a one-transaction read of every
- * certificate of one application (tests, benchmarks). CardService reads them one per
- * task instead, so a status read is never held up by more than one certificate.
+ * The certificate readers of the card families. CardService reads the certificates one
+ * per queued task, so a status read is never held up by more than one certificate.
  */
-import type { ApduChannel } from "../pcsc/channel.js";
-import type { CardLayout, Family } from "../profiles/profile.js";
+import type { Family } from "../profiles/profile.js";
 import { openpgpCertificates } from "./openpgp.js";
 import { pivCertificates } from "./piv.js";
 import { pkcs15Certificates } from "./pkcs15.js";
@@ -27,25 +25,6 @@ export function describeOrProblem(der: Buffer, slot: CertificateSlot, now: Date)
 }
 
 export const isProblem = (c: CardCertificate | CertificateProblem): c is CertificateProblem => "reason" in c;
-
-/** Every certificate of one application, in the channel's current transaction. */
-export async function readCertificates(
-  channel: ApduChannel,
-  layout: CardLayout,
-  now: Date = new Date(),
-): Promise<{ certificates: CardCertificate[]; problems: CertificateProblem[] }> {
-  const source = CERTIFICATE_SOURCES[layout.family];
-  const certificates: CardCertificate[] = [];
-  const problems: CertificateProblem[] = [];
-  for (const slot of await source.locate(channel, layout)) {
-    const der = await source.read(channel, layout, slot);
-    if (!der) continue;
-    const described = describeOrProblem(der, slot, now);
-    if (isProblem(described)) problems.push(described);
-    else certificates.push(described);
-  }
-  return { certificates, problems };
-}
 
 /** Warned about: a person's own certificate (not a CA's), expired or expiring within `days`. */
 export const warnsAbout = (c: CardCertificate, days: number): boolean => !c.authority && c.daysLeft <= days;

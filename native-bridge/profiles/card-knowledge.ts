@@ -13,6 +13,7 @@
  *   others. So it is a fact about the card OS, never a blanket rule from the local flag.
  * - Try limits are not in PKCS#15's AODF: only a card's manual says them.
  */
+import { fromHex } from "../apdu/bytes.js";
 import type { Family } from "./profile.js";
 
 export interface CardKnowledge {
@@ -142,15 +143,17 @@ export const CARD_TABLE: readonly Row[] = [
   },
 ];
 
-const clean = (hex: string) => Buffer.from(hex.replace(/\s/g, ""), "hex");
+/** Each row's ATR and mask as bytes, decoded once (fromHex also refuses a mistyped row). */
+const DECODED = new Map(
+  CARD_TABLE.map((r) => [r, { want: r.atr ? fromHex(r.atr) : undefined, mask: r.mask ? fromHex(r.mask) : undefined }]),
+);
 
 function matches(row: Row, atr: Buffer): boolean {
   if (row.also && !row.also(atr)) return false;
   if (row.atrText) return atr.toString("latin1").toLowerCase().includes(row.atrText);
-  if (!row.atr) return false;
-  const want = clean(row.atr);
-  if (!row.mask) return atr.equals(want);
-  const mask = clean(row.mask);
+  const { want, mask } = DECODED.get(row)!;
+  if (!want) return false;
+  if (!mask) return atr.equals(want);
   if (atr.length < want.length) return false;
   for (let i = 0; i < want.length; i++) if ((atr[i]! & mask[i]!) !== (want[i]! & mask[i]!)) return false;
   return true;

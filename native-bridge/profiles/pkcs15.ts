@@ -40,7 +40,7 @@ import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../service/errors.js";
 import type { Secret } from "../service/secret.js";
 import type { CardKnowledge } from "./card-knowledge.js";
-import { failWith, triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
+import { failWith, padCode, triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
 const MF = Buffer.from([0x3f, 0x00]);
 const EF_DIR = Buffer.from([0x2f, 0x00]);
@@ -445,10 +445,7 @@ export function encodeCode(code: Pkcs15Code, secret: Secret): Buffer {
     packBcd(bytes, out, 0, code.padChar);
     return out;
   }
-  if (!code.needsPadding || bytes.length >= code.storedLength) return Buffer.from(bytes);
-  const out = Buffer.alloc(code.storedLength, code.padChar);
-  out.set(bytes);
-  return out;
+  return code.needsPadding ? padCode(bytes, code.storedLength, code.padChar) : Buffer.from(bytes);
 }
 
 // --- the profile ------------------------------------------------------------------

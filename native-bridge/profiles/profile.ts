@@ -101,7 +101,7 @@ export interface CardProfile<L extends CardLayout = CardLayout> {
  * The wrong/blocked errors per kind of code. An OpenPGP admin PIN and resetting code are
  * not PUKs and are never called one (OpenPGP card spec 3.4 §4.3: PW3, RC).
  */
-const FAIL_CODES = {
+export const FAIL_CODES = {
   pin: { wrong: "PIN_WRONG", blocked: "PIN_BLOCKED" },
   puk: { wrong: "PUK_WRONG", blocked: "PUK_BLOCKED" },
   admin: { wrong: "ADMIN_PIN_WRONG", blocked: "ADMIN_PIN_BLOCKED" },

@@ -18,6 +18,7 @@ import { pivProfile } from "../profiles/piv.js";
 import { pkcs15Profile } from "../profiles/pkcs15.js";
 import {
   codeById,
+  FAIL_CODES,
   FAMILIES,
   type CardContext,
   type CardLayout,
@@ -269,8 +270,7 @@ export class CardService {
    */
   #refuseBlocked(card: KnownCard, app: CardApp, unblocker: CodeInfo): void {
     if (card.tries.get(key(app.layout.family, unblocker.id)) !== 0) return;
-    const code = unblocker.kind === "admin" ? "ADMIN_PIN_BLOCKED" : unblocker.kind === "reset" ? "RESET_CODE_BLOCKED" : "PUK_BLOCKED";
-    throw new PinwardenError(code, { codeId: unblocker.id, triesLeft: 0 });
+    throw new PinwardenError(FAIL_CODES[unblocker.kind].blocked, { codeId: unblocker.id, triesLeft: 0 });
   }
 
   #code(layout: CardLayout, id: string): CodeInfo {
