@@ -5,6 +5,9 @@
  * terminal is scripted; the card is the built-in demo card (`--demo`).
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main, MAX_ASKS, type Terminal } from "../../native-bridge/cli.js";
 import { Secret } from "../../native-bridge/service/secret.js";
@@ -79,12 +82,19 @@ describe("the prompts", () => {
     expect(r.out).toContain("Säkerhetskoden för Legitimering är ändrad.");
   });
 
-  it(`stop after ${MAX_ASKS} refused answers with nothing sent, and the card's counter untouched`, async () => {
-    const r = await run([...change, "--lang", "en"], ["1", "12", "123"]);
+  it(`stop after ${MAX_ASKS} refused answers with no PIN command sent to the card`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pinwarden-prompts-"));
+    const [first, second] = [join(dir, "current.apdu"), join(dir, "new.apdu")];
+    const r = await run([...change, "--lang", "en", "--record", first], ["1", "12", "123"]);
     expect(r.code).toBe(5);
     expect(r.err).toContain(`Asked ${MAX_ASKS} times. Nothing was sent to the card.`);
-    const gaveUpOnNew = await run([...change, "--lang", "en"], ["123456", "1", "2", "3"]);
+    const gaveUpOnNew = await run([...change, "--lang", "en", "--record", second], ["123456", "1", "2", "3"]);
     expect(gaveUpOnNew.code).toBe(5);
+    // What the card itself received (the recorder sits at the connection): no VERIFY with
+    // data, no CHANGE REFERENCE DATA, no RESET RETRY COUNTER.
+    const sent = [first, second].flatMap((f) => readFileSync(f, "utf8").split("\n")).filter((l) => l.startsWith("=>"));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((l) => /^=> ?00 ?(24|2C)|^=> ?00 ?20.*masked/i.test(l))).toEqual([]);
   });
 
   it("unlock with the PUK asked by the app's name for it", async () => {
