@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { afterAll, afterEach, expect, it } from "vitest";
+import { waitFor } from "../integration/pcsc-rig.js";
 
 const pcscd = (cmd: "start" | "stop") => execFileSync("bash", ["scripts/pcscd.sh", cmd], { stdio: "ignore" });
 
@@ -20,14 +21,6 @@ afterEach(() => {
 interface Line {
   type: string;
   reader?: string;
-}
-
-async function until(what: string, check: () => boolean, ms: number): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 it("keeps running through a pcscd restart and says service-down, then service-up, once each", async () => {
@@ -49,20 +42,20 @@ it("keeps running through a pcscd restart and says service-down, then service-up
   const running = () => child!.exitCode === null && child!.signalCode === null;
 
   // The opening snapshot: the service and vpcd's readers.
-  await until("the monitor's opening snapshot", () => lines.some((l) => l.type === "reader-added"), 20_000);
+  await waitFor("the monitor's opening snapshot", () => lines.some((l) => l.type === "reader-added"), 20_000);
   expect(lines[0]!.type).toBe("service-up");
   const opening = lines.length;
 
   pcscd("stop");
-  await until("service-down", () => lines.slice(opening).some((l) => l.type === "service-down") || !running(), 10_000);
+  await waitFor("service-down", () => lines.slice(opening).some((l) => l.type === "service-down") || !running(), 10_000);
   // Down for longer than several of the backend's 1 s retries: each retry finds no
   // service and must neither end the process nor say service-down again.
   await new Promise((r) => setTimeout(r, 3_500));
   expect(running(), `monitor exited (${child.exitCode ?? child.signalCode}): ${stderr}`).toBe(true);
 
   pcscd("start");
-  await until("service-up", () => lines.slice(opening).some((l) => l.type === "service-up") || !running(), 15_000);
-  await until("the readers again", () => lines.slice(opening).filter((l) => l.type === "reader-added").length >= 2, 10_000);
+  await waitFor("service-up", () => lines.slice(opening).some((l) => l.type === "service-up") || !running(), 15_000);
+  await waitFor("the readers again", () => lines.slice(opening).filter((l) => l.type === "reader-added").length >= 2, 10_000);
   // Time for a duplicate to show up if there were one.
   await new Promise((r) => setTimeout(r, 2_500));
 
