@@ -11,7 +11,8 @@ import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
 import { codeName } from "../native-bridge/service/error-catalog.js";
-import type { AppInfo, CardStatus, CodeStatus, Language, StatusPush } from "../renderer/contract.js";
+import { applicationsOf, unblockedByPuk } from "../renderer/src/codes.js";
+import type { AppInfo, CardStatus, Language, StatusPush } from "../renderer/contract.js";
 import { createHandlers, createStatusFeed, subscribeCardEvents, type Handlers, type StatusFeed } from "./handlers.js";
 import { lastAuditFromLogs, supportProvider } from "./support.js";
 import type { AuditEvent } from "../native-bridge/service/types.js";
@@ -213,7 +214,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   /** A card arrives whose PIN is blocked or has one try left, in any application: say so, and open the right wizard on click. */
   function notifyAbout(current: CardStatus | null): void {
     if (!policy().notifications || !current || !Notification.isSupported()) return;
-    const pins = (current.applications ?? [{ app: current.app, codes: current.codes }]).flatMap((a) =>
+    const pins = applicationsOf(current).flatMap((a) =>
       a.codes.filter((c) => c.kind === "pin").map((c) => ({ app: a.app, code: c, codes: a.codes })),
     );
     const found = pins.find((p) => p.code.state === "blocked") ?? pins.find((p) => p.code.state === "low");
@@ -221,7 +222,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     const { code: pin, app: family } = found;
     const text = NOTIFY[language];
     const blocked = pin.state === "blocked";
-    const byPuk = unblockerKind(pin, found.codes) === "puk";
+    const byPuk = unblockedByPuk(pin, found.codes);
     // The name the window uses for this code in this language, not the card's own label.
     const name = codeName({ ...pin, app: family }, language);
     const body = !blocked ? text.low(name) : byPuk ? text.blocked(name) : text.blockedNoPuk(name);
@@ -302,9 +303,4 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     reloadPolicy,
     policy: () => loaded,
   };
-}
-
-/** The kind of code that unblocks `pin` ("puk", "admin", "reset"), from its own application's codes. */
-function unblockerKind(pin: CodeStatus, codes: CodeStatus[]): CodeStatus["kind"] | undefined {
-  return codes.find((c) => c.id === pin.unblockedBy)?.kind;
 }

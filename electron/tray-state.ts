@@ -3,7 +3,9 @@
  * right-click menu with each item enabled only where it can work. Pure functions; app.ts
  * hands them to Electron's Tray and Menu.
  */
-import type { AppStatus, CardStatus, CodeStatus, Language } from "../renderer/contract.js";
+import type { CardStatus, Language } from "../renderer/contract.js";
+// The same rules the window applies (pure functions of a status), so tray and window agree.
+import { applicationsOf, canUnlockPin, cardUnblocksWithPuk } from "../renderer/src/codes.js";
 
 export const TRAY_STATES = ["no-service", "no-reader", "no-card", "unsupported", "ready", "low", "blocked", "busy"] as const;
 export type TrayState = (typeof TRAY_STATES)[number];
@@ -26,25 +28,12 @@ export function trayStateOf(s: MonitorSnapshot): TrayState {
   if (!s.cardPresent) return "no-card";
   if (!s.status) return s.error === "CARD_UNSUPPORTED" ? "unsupported" : "no-card";
   // Every application's codes: a blocked OpenPGP PIN on a key whose PIV PIN is fine is still blocked.
-  const codes = allApps(s.status)
+  const codes = applicationsOf(s.status)
     .flatMap((a) => a.codes)
     .filter((c) => c.kind !== "reset");
   if (codes.some((c) => c.state === "blocked")) return "blocked";
   if (codes.some((c) => c.state === "low")) return "low";
   return "ready";
-}
-
-/** Every application on the card with its codes (a status from before applications: its own codes). */
-export function allApps(status: CardStatus): Pick<AppStatus, "app" | "codes">[] {
-  return status.applications?.length ? status.applications : [{ app: status.app ?? status.card.profile, codes: status.codes }];
-}
-
-/** The codes a PIN can be unblocked with that are still usable (not blocked, not unset). */
-export function usableUnblockers(pin: CodeStatus, codes: CodeStatus[]): CodeStatus[] {
-  const ids = [pin.unblockedBy, ...(pin.alsoUnblockedBy ?? [])].filter((id): id is string => !!id);
-  return ids
-    .map((id) => codes.find((c) => c.id === id))
-    .filter((c): c is CodeStatus => !!c && c.state !== "blocked" && c.state !== "unavailable");
 }
 
 /** Icon file under assets/tray for a state; dark = a dark taskbar (light glyph). */
@@ -118,27 +107,21 @@ const LABELS: Record<Language, Record<Exclude<MenuItem["id"], "separator"> | "un
 /** Change needs a PIN that is not blocked, in any application; unlock a PIN with a usable unblocking code. */
 export function canChange(s: MonitorSnapshot): boolean {
   if (s.busy || !s.status) return false;
-  return allApps(s.status).some((a) => a.codes.some((c) => c.canChange && c.kind !== "reset" && c.kind !== "puk" && c.state !== "blocked"));
+  return applicationsOf(s.status).some((a) =>
+    a.codes.some((c) => c.canChange && c.kind !== "reset" && c.kind !== "puk" && c.state !== "blocked"),
+  );
 }
 
 export function canUnlock(s: MonitorSnapshot): boolean {
   if (s.busy || !s.status) return false;
-  return allApps(s.status).some((a) => a.codes.some((c) => c.kind === "pin" && c.canUnblock && usableUnblockers(c, a.codes).length > 0));
-}
-
-/** "with PUK" only where every unlockable PIN on the card is unblocked by a PUK (OpenPGP has none). */
-function unlockWordsPuk(s: MonitorSnapshot): boolean {
-  if (!s.status) return true;
-  return allApps(s.status).every((a) =>
-    a.codes.filter((c) => c.kind === "pin" && c.canUnblock).every((c) => a.codes.find((u) => u.id === c.unblockedBy)?.kind !== "admin"),
-  );
+  return applicationsOf(s.status).some((a) => a.codes.some((c) => canUnlockPin(c, a.codes)));
 }
 
 export function menuTemplate(s: MonitorSnapshot, language: Language, actions: MenuActions): MenuItem[] {
   const l = LABELS[language];
   return [
     { id: "change", label: l.change, enabled: canChange(s), click: actions.change },
-    { id: "unlock", label: unlockWordsPuk(s) ? l.unlock : l.unlockNoPuk, enabled: canUnlock(s), click: actions.unlock },
+    { id: "unlock", label: cardUnblocksWithPuk(s.status) ? l.unlock : l.unlockNoPuk, enabled: canUnlock(s), click: actions.unlock },
     { id: "separator", type: "separator" },
     { id: "status", label: l.status, enabled: true, click: actions.status },
     { id: "support", label: l.support, enabled: true, click: actions.support },

@@ -3,19 +3,13 @@
  * unblocked. The same rules as the tray's (electron/tray-state.ts), kept here because the
  * renderer imports nothing from outside renderer/.
  */
-import type { AppFamily, AppStatus, CardStatus, CodeStatus } from "../contract.js";
+import type { AppStatus, CardStatus, CodeStatus } from "../contract.js";
 
 /** Every application on the card with its own codes (a status from before applications: its own codes). */
 export function applicationsOf(status: CardStatus): AppStatus[] {
   return status.applications?.length
     ? status.applications
     : [{ app: status.app ?? status.card.profile, serial: status.card.serial, label: status.card.label, codes: status.codes }];
-}
-
-/** The codes of one application (the status's own where it names no application). */
-export function codesOf(status: CardStatus | null, app: AppFamily | undefined): CodeStatus[] {
-  if (!status) return [];
-  return applicationsOf(status).find((a) => a.app === (app ?? status.app))?.codes ?? status.codes;
 }
 
 /** The codes a PIN can be unblocked with: its own first (PUK; OpenPGP admin PIN), then the others. */
@@ -27,6 +21,11 @@ export function unblockersOf(pin: CodeStatus, codes: CodeStatus[]): CodeStatus[]
 /** Those a person can still use: not blocked, and set (an OpenPGP resetting code may be unset). */
 export function usableUnblockers(pin: CodeStatus, codes: CodeStatus[]): CodeStatus[] {
   return unblockersOf(pin, codes).filter((c) => c.state !== "blocked" && c.state !== "unavailable");
+}
+
+/** A PIN the person can unlock now: unblockable, with an unblocking code still usable. */
+export function canUnlockPin(pin: CodeStatus, codes: CodeStatus[]): boolean {
+  return pin.kind === "pin" && pin.canUnblock && usableUnblockers(pin, codes).length > 0;
 }
 
 /** True unless some PIN on the card is unblocked with something other than a PUK (OpenPGP). */

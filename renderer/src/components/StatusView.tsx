@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { CodeStatus } from "../../contract.js";
-import { applicationsOf, unblockedByPuk, usableUnblockers } from "../codes.js";
+import { applicationsOf, canUnlockPin, unblockedByPuk } from "../codes.js";
 import { useApp } from "../state/store.js";
 import { ErrorMessage } from "./ErrorMessage.js";
 import { PukBlocked } from "./PukHelp.js";
@@ -59,7 +59,7 @@ export function StatusView() {
                     <Tries code={code} />
                     {/* "Unknown" is already said by the tries text. */}
                     {code.state !== "unknown" && <span className={`state ${code.state}`}>{t(`status.state.${code.state}`)}</span>}
-                    {code.state === "blocked" && code.kind === "pin" && code.canUnblock && usableUnblockers(code, a.codes).length > 0 && (
+                    {code.state === "blocked" && canUnlockPin(code, a.codes) && (
                       <div className="code-more">
                         <button
                           type="button"

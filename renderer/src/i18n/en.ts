@@ -37,11 +37,8 @@ export const en: Shape<typeof sv> = {
     noCard: "Insert your card in the card reader.",
     noReader: "No card reader found. Connect the card reader.",
     noService: "The smart card service (PC/SC) is not running.",
-    blockedHint: "{{label}} is blocked. Unlock it with your PUK.",
-    pukBlockedHint: "The PUK is blocked. The card must be replaced or reset by an administrator.",
     adminBlockedHint:
       "The admin PIN is blocked. The card's OpenPGP application can only be reset to factory settings, which erases its keys.",
-    knownAs: "Known as",
     apps: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
   },
   codes: {

@@ -34,10 +34,7 @@ export const sv = {
     noCard: "Sätt i ditt kort i kortläsaren.",
     noReader: "Ingen kortläsare hittades. Anslut kortläsaren.",
     noService: "Korttjänsten (PC/SC) körs inte.",
-    blockedHint: "{{label}} är spärrad. Lås upp den med din PUK-kod.",
-    pukBlockedHint: "PUK-koden är spärrad. Kortet måste bytas ut eller återställas av en administratör.",
     adminBlockedHint: "Administratörs-PIN-koden är spärrad. Kortets OpenPGP-del kan bara fabriksåterställas, och då raderas nycklarna.",
-    knownAs: "Känt som",
     apps: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
   },
   codes: {

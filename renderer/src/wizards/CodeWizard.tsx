@@ -27,7 +27,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { ApiError, AppFamily, CardStatus, CodeStatus } from "../../contract.js";
-import { applicationsOf, cardUnblocksWithPuk, unblockedByPuk, unblockersOf, usableUnblockers } from "../codes.js";
+import { applicationsOf, canUnlockPin, cardUnblocksWithPuk, unblockedByPuk, unblockersOf, usableUnblockers } from "../codes.js";
 import { CodeInput } from "../components/CodeInput.js";
 import { ErrorMessage, useErrorSentence } from "../components/ErrorMessage.js";
 import { PukBlocked, usePukHelp } from "../components/PukHelp.js";
@@ -73,11 +73,7 @@ function eligible(status: CardStatus | null, mode: WizardMode): Choice[] {
   if (!status) return [];
   return applicationsOf(status).flatMap((a) =>
     a.codes
-      .filter((c) =>
-        mode === "change"
-          ? c.canChange && (c.kind === "pin" || c.kind === "admin")
-          : c.kind === "pin" && c.canUnblock && usableUnblockers(c, a.codes).length > 0,
-      )
+      .filter((c) => (mode === "change" ? c.canChange && (c.kind === "pin" || c.kind === "admin") : canUnlockPin(c, a.codes)))
       .map((code) => ({ app: a.app, code, appCodes: a.codes })),
   );
 }
@@ -189,7 +185,7 @@ export function CodeWizard({
   const fewPukTries =
     !!typed && typed.kind === "puk" && !unknownCount && typed.triesLeft !== null && typed.triesLeft > 1 && typed.triesLeft <= FEW_TRIES;
   // Before a PIN's last try: the unlock wizard is the other way (where the PIN has a usable unblocker).
-  const canUnlockInstead = mode === "change" && !!pin && pin.kind === "pin" && pin.canUnblock && usableUnblockers(pin, appCodes).length > 0;
+  const canUnlockInstead = mode === "change" && !!pin && canUnlockPin(pin, appCodes);
   const typedWords = (kind: CodeStatus["kind"]) => (kind === "admin" ? "wizard.admin" : kind === "reset" ? "wizard.reset" : "wizard.puk");
   const busy = phase === "working";
 
