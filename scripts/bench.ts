@@ -38,6 +38,8 @@ import * as cards from "../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../native-bridge/simulator/in-process-readers.js";
 import type { VirtualCard } from "../native-bridge/simulator/virtual-card.js";
 import { insertIntoVpcd, type InsertedCard } from "../native-bridge/simulator/vpcd-client.js";
+import { benchStartup as measureStartup, median } from "./bench-startup.js";
+import { buildCli } from "./build-cli.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const READER = "Virtual PCD 00 00";
@@ -152,10 +154,6 @@ export const VARIANTS: Variant[] = [
 // ---------------------------------------------------------------------------------------
 // Small tools
 
-const median = (xs: number[]) => {
-  const a = [...xs].sort((x, y) => x - y);
-  return a.length === 0 ? NaN : a[Math.floor(a.length / 2)]!;
-};
 const fmt = (ms: number) => (Number.isNaN(ms) ? "–" : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 const s = (text: string) => Secret.fromString(text);
 
@@ -331,10 +329,9 @@ const bundle: { build: boolean; log: ((line: string) => void) | undefined; stale
 };
 
 export async function ensureBundle(report: Report): Promise<void> {
-  if (!cliRunsBundle() && bundle.build && existsSync(join(ROOT, "scripts", "build-cli.ts"))) {
+  if (!cliRunsBundle() && bundle.build) {
     bundle.log?.("building the CLI bundle (dist/cli/pinwarden.mjs)");
     try {
-      const { buildCli } = (await import(join(ROOT, "scripts", "build-cli.ts"))) as { buildCli: (outdir: string) => Promise<void> };
       const cwd = process.cwd();
       process.chdir(ROOT); // it resolves the entry from the working directory
       try {
@@ -665,46 +662,20 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
   }
 }
 
-interface StartupFigures {
-  runs: number;
-  medians: Record<string, number>;
-}
-
 /**
  * Cold `pinwarden --help` against `node -e 0`, the commands taking turns so both see the
- * same machine state: scripts/bench-startup.ts's measurement (the one docs/benchmarks.md's
- * "CLI start-up" section reports) where that script exists, else the same thing here.
+ * same machine state: scripts/bench-startup.ts's measurement, the one docs/benchmarks.md's
+ * "CLI start-up" section reports.
  */
 async function benchStartup(opts: BenchOptions): Promise<NonNullable<Report["startup"]>> {
-  const runs = Math.max(opts.runs, 10);
-  const script = join(ROOT, "scripts", "bench-startup.ts");
-  if (existsSync(script)) {
-    const mod = (await import(script)) as { benchStartup?: (runs: number) => Promise<StartupFigures> };
-    if (typeof mod.benchStartup === "function") {
-      const cwd = process.cwd();
-      process.chdir(ROOT); // it names its files relative to the checkout
-      try {
-        const f = await mod.benchStartup(runs);
-        const help = f.medians["pinwarden --help"];
-        const node = f.medians["node -e 0"];
-        if (help !== undefined && node !== undefined) return { help, node, runs: f.runs, source: "scripts/bench-startup.ts" };
-      } catch (error) {
-        opts.log?.(`scripts/bench-startup.ts failed (${(error as Error).message.slice(0, 200)}): measuring here`);
-      } finally {
-        process.chdir(cwd);
-      }
-    }
+  const cwd = process.cwd();
+  process.chdir(ROOT); // it names its files relative to the checkout
+  try {
+    const f = await measureStartup(Math.max(opts.runs, 10));
+    return { help: f.medians["pinwarden --help"]!, node: f.medians["node -e 0"]!, runs: f.runs, source: "scripts/bench-startup.ts" };
+  } finally {
+    process.chdir(cwd);
   }
-  const help: number[] = [];
-  const node: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const a = await run(process.execPath, ["-e", "0"], { timeoutMs: opts.stepTimeoutMs });
-    const b = await run(process.execPath, [cliPath(), "--help"], { timeoutMs: opts.stepTimeoutMs });
-    if (a.code !== 0 || b.code !== 0) throw new Error(`start-up: node -e 0 exited ${a.code}, pinwarden --help ${b.code}`);
-    node.push(a.ms);
-    help.push(b.ms);
-  }
-  return { help: median(help), node: median(node), runs, source: "scripts/bench.ts" };
 }
 
 async function benchArrival(transport: Transport, opts: BenchOptions): Promise<NonNullable<Report["arrival"]>> {
