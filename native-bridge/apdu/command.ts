@@ -2,6 +2,8 @@
  * Command APDUs (short form, ISO 7816-4 §5.1) and the builders Pinwarden uses.
  * Commands that carry a code mark it `secret` so logs and APDU traces mask the data.
  */
+import { tlv } from "./tlv.js";
+
 export interface CommandApdu {
   cla: number;
   ins: number;
@@ -102,6 +104,16 @@ export const getData = (tag: number): CommandApdu => ({
   ins: INS.GET_DATA,
   p1: tag >> 8,
   p2: tag & 0xff,
+  le: 256,
+});
+
+/** PIV GET DATA (SP 800-73-4 Part 2 §3.1.2): INS CB, P1P2 3FFF, a tag list 5C naming the object. */
+export const getPivData = (tag: Buffer): CommandApdu => ({
+  cla: 0x00,
+  ins: INS.GET_DATA_ODD,
+  p1: 0x3f,
+  p2: 0xff,
+  data: tlv(0x5c, tag),
   le: 256,
 });
 

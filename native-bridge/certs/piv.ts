@@ -5,9 +5,9 @@
  * gzip-compressed (Part 1 §3.3.2; OpenSC card-piv.c and yubico-piv-tool gunzip it too).
  */
 import { gunzipSync } from "node:zlib";
-import { INS, selectAid, type CommandApdu } from "../apdu/command.js";
+import { getPivData, selectAid } from "../apdu/command.js";
 import { swHex } from "../apdu/status.js";
-import { ParseError, parseTlvs, tlv } from "../apdu/tlv.js";
+import { ParseError, parseTlvs } from "../apdu/tlv.js";
 import { PinwardenError } from "../service/errors.js";
 import { PIV_AID, type PivLayout } from "../profiles/piv.js";
 import type { CertificateSlot, CertificateSource } from "./types.js";
@@ -30,15 +30,6 @@ export const PIV_CERTIFICATE_SLOTS = [
 ] as const;
 
 /** GET DATA (SP 800-73-4 Part 2 §3.1.2): 00 CB 3F FF, tag list 5C with the object's tag. */
-export const getPivObject = (tag: string): CommandApdu => ({
-  cla: 0,
-  ins: INS.GET_DATA_ODD,
-  p1: 0x3f,
-  p2: 0xff,
-  data: tlv(0x5c, Buffer.from(tag, "hex")),
-  le: 256,
-});
-
 /** The DER certificate in a PIV certificate object, gunzipped where CertInfo says so. */
 export function certificateFromPivObject(data: Buffer): Buffer | null {
   const outer = parseTlvs(data).find((t) => t.tag === 0x53);
@@ -75,7 +66,7 @@ export const pivCertificates: CertificateSource<PivLayout> = {
     if (!known) return null;
     const sel = await channel.send(selectAid(PIV_AID));
     if (sel.status.kind !== "ok") throw new PinwardenError("CARD_RESET", { technical: `PIV SELECT ${swHex(sel.sw)}` });
-    const r = await channel.send(getPivObject(known.tag));
+    const r = await channel.send(getPivData(Buffer.from(known.tag, "hex")));
     // 6A82: no certificate in this slot (the object was never written).
     if (r.status.kind === "fileNotFound" || r.status.kind === "notFound") return null;
     if (r.status.kind !== "ok") throw new PinwardenError("CARD_ERROR", { technical: `GET DATA ${known.tag} ${swHex(r.sw)}` });

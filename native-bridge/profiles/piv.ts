@@ -19,8 +19,16 @@
  *   GET METADATA 80 (a YubiKey-compatible card under another ATR) and GET METADATA 81 or
  *   the empty VERIFY of PIN 80.
  */
-import { changeReferenceData, getMetadata, INS, resetRetryCounter, selectAid, verifyEmpty, type CommandApdu } from "../apdu/command.js";
-import { findTlv, parseTlvs, ParseError, tlv } from "../apdu/tlv.js";
+import {
+  changeReferenceData,
+  getMetadata,
+  getPivData,
+  resetRetryCounter,
+  selectAid,
+  verifyEmpty,
+  type CommandApdu,
+} from "../apdu/command.js";
+import { findTlv, parseTlvs, ParseError } from "../apdu/tlv.js";
 import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../service/errors.js";
 import type { Secret } from "../service/secret.js";
@@ -104,7 +112,6 @@ export function globalPinPrimary(data: Buffer): boolean {
 }
 
 /** GET DATA (SP 800-73-4 Part 2 §3.1.2): tag list 5C with the object's BER-TLV tag. */
-const getPivData = (tag: Buffer): CommandApdu => ({ cla: 0, ins: INS.GET_DATA_ODD, p1: 0x3f, p2: 0xff, data: tlv(0x5c, tag), le: 256 });
 const getChuid = getPivData(Buffer.from("5FC102", "hex"));
 /** The Discovery object (SP 800-73-4 Part 1 §3.3.2, tag 7E; OpenSC reads it the same way). */
 const getDiscovery = getPivData(Buffer.from("7E", "hex"));
