@@ -120,14 +120,18 @@ function encodeKdf(hash: CardKdf["hash"], count: number, salts: Record<Which, Bu
   ]);
 }
 
-/** Reads F9 content as the card must to enforce it; undefined = KDF none or unknown. */
-function decodeKdf(content: Buffer): CardKdf | undefined {
-  let fields: Map<number, Buffer>;
+/** F9's fields by tag; undefined when the content is not TLV. */
+function kdfFields(content: Buffer): Map<number, Buffer> | undefined {
   try {
-    fields = new Map(parseTlvs(content).map((t) => [t.tag, t.value]));
+    return new Map(parseTlvs(content).map((t) => [t.tag, t.value]));
   } catch {
     return undefined;
   }
+}
+
+/** Reads F9 content as the card must to enforce it; undefined = KDF none or unknown. */
+function decodeKdf(content: Buffer, fields = kdfFields(content)): CardKdf | undefined {
+  if (!fields) return undefined;
   if (fields.get(0x81)?.[0] !== 0x03) return undefined;
   const hashByte = fields.get(0x82)?.[0];
   const hash = hashByte === 0x08 ? "sha256" : hashByte === 0x0a ? "sha512" : undefined;
@@ -410,13 +414,9 @@ export class OpenPgpCard extends VirtualCard {
    * deletes the resetting code (yubikit openpgp.py set_kdf docstring).
    */
   #putKdf(content: Buffer): CardResponse {
-    const kdf = decodeKdf(content);
-    let fields: Map<number, Buffer>;
-    try {
-      fields = new Map(parseTlvs(content).map((t) => [t.tag, t.value]));
-    } catch {
-      return { sw: SW.WRONG_DATA };
-    }
+    const fields = kdfFields(content);
+    if (!fields) return { sw: SW.WRONG_DATA };
+    const kdf = decodeKdf(content, fields);
     // Only "none" (00) and itersalted-S2K (03) are defined (spec 3.4 §4.3.2).
     if (!kdf && fields.get(0x81)?.[0] !== 0x00) return { sw: SW.WRONG_DATA };
     this.#kdfDo = Buffer.from(content);
@@ -425,8 +425,9 @@ export class OpenPgpCard extends VirtualCard {
     const user = kdf ? (fields.get(0x87) ?? this.#stored("user", DEFAULT_PW1)) : Buffer.from(DEFAULT_PW1);
     const admin = kdf ? (fields.get(0x88) ?? this.#stored("admin", DEFAULT_PW3)) : Buffer.from(DEFAULT_PW3);
     this.pw1 = new PinSlot(Buffer.from(user), 3, n ?? 6, n ?? MAX_LEN);
+    // New slots: PW3 is not left verified. The spec (3.4 §4.3.2) says the PWs take the
+    // initial values; it says nothing to keep a verification, so none is kept.
     this.pw3 = new PinSlot(Buffer.from(admin), 3, n ?? 8, n ?? MAX_LEN);
-    this.pw3.verified = true;
     this.rc = new PinSlot(Buffer.alloc(0), 3, n ?? 8, n ?? MAX_LEN);
     this.rc.triesLeft = 0;
     this.#pw1Other = false;
