@@ -180,7 +180,11 @@ export class ResponseChain {
     return { data: data.subarray(0, max), sw: 0x6100 | Math.min(this.#pending.length, 0xff) };
   }
 
-  /** GET RESPONSE: the next part; 6985 where nothing is pending. */
+  /**
+   * GET RESPONSE: the next part. With nothing pending the command is out of place: 6985,
+   * "conditions of use not satisfied" (ISO 7816-4 §5.6, table 6); no client sends it then
+   * (OpenSC apdu.c and Pinwarden's channel.ts send GET RESPONSE only after 61xx).
+   */
   next(le: number | undefined): { data?: Buffer; sw: number } {
     const pending = this.#pending;
     if (!pending) return { sw: 0x6985 };
