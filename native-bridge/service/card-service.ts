@@ -89,6 +89,8 @@ interface KnownCard {
    * answer" and not known (triesKnown false), so the wizard warns before sending.
    */
   fromAnswer: Map<string, boolean>;
+  /** Where its certificates are, per application, and each one's DER (null: an empty slot). */
+  certificates: { slots: Map<Family, CertificateSlot[]>; der: Map<string, Buffer | null> };
 }
 
 const key = (app: Family, codeId: string) => `${app}/${codeId}`;
@@ -337,7 +339,15 @@ export class CardService {
     this.#cards.delete(reader);
     const atr = channel.atr;
     const context = this.#context(atr);
-    const card: KnownCard = { insertion: state?.insertion ?? -1, atr, context, apps: [], tries: new Map(), fromAnswer: new Map() };
+    const card: KnownCard = {
+      insertion: state?.insertion ?? -1,
+      atr,
+      context,
+      apps: [],
+      tries: new Map(),
+      fromAnswer: new Map(),
+      certificates: { slots: new Map(), der: new Map() },
+    };
     const fresh = new Set<CardApp>();
     const probeOrder = this.#probeOrder(context.knowledge);
     // First the standard probes; then, where they found nothing (or the card's row says the
@@ -623,12 +633,6 @@ export class CardService {
 
   // --- certificates (issue 14) ------------------------------------------------
 
-  /** Per reader, for one insertion: where the certificates are, and each one's DER (null: an empty slot). */
-  readonly #certificateCache = new Map<
-    string,
-    { insertion: number; slots: Map<Family, CertificateSlot[]>; der: Map<string, Buffer | null> }
-  >();
-
   /**
    * The certificates on the card (every application's, or `app`'s), read without any code:
    * no VERIFY and no other command that carries one. Each is read once per insertion, in
@@ -642,7 +646,7 @@ export class CardService {
       // Learning the card here reads no counter (codes: none): no empty VERIFY either. A
       // status later reads them as it would on a card it has not seen.
       const { card } = await this.#identify(reader, channel, { codes: [] });
-      const cache = this.#certificatesOf(reader, card.insertion);
+      const cache = card.certificates;
       const apps = options.app === undefined ? card.apps : [this.#appOf(card, options.app)];
       const found: { layout: CardLayout; slot: CertificateSlot }[] = [];
       for (const { layout } of apps) {
@@ -653,20 +657,20 @@ export class CardService {
         }
         for (const slot of slots) found.push({ layout, slot });
       }
-      return { reader, insertion: card.insertion, found };
+      return { reader, card, found };
     });
     apdus += this.lastApduCount;
     if (!located.ok) return located;
-    const { reader, insertion, found } = located.value;
+    const { reader, card, found } = located.value;
     const now = options.now ?? new Date();
     const list: CertificateList = { reader, certificates: [], problems: [] };
     for (const { layout, slot } of found) {
-      const cache = this.#certificatesOf(reader, insertion);
+      const cache = card.certificates;
       const at = `${slot.app}/${slot.location}`;
       if (!cache.der.has(at)) {
         const read = await this.#run({ reader }, false, async (name, channel) => {
           // Another card since the certificates were located: their places mean nothing now.
-          if (this.#backend.readers().find((r) => r.name === name)?.insertion !== insertion) {
+          if (this.#cards.get(name) !== card) {
             throw new PinwardenError("CARD_REMOVED", { reader: name });
           }
           return CERTIFICATE_SOURCES[slot.app].read(channel, layout, slot);
@@ -692,14 +696,5 @@ export class CardService {
     }
     this.lastApduCount = apdus;
     return { ok: true, value: list };
-  }
-
-  #certificatesOf(reader: string, insertion: number) {
-    let cache = this.#certificateCache.get(reader);
-    if (!cache || cache.insertion !== insertion) {
-      cache = { insertion, slots: new Map(), der: new Map() };
-      this.#certificateCache.set(reader, cache);
-    }
-    return cache;
   }
 }
