@@ -6,9 +6,9 @@
  * the authId of the PIN in EF.AODF that protects it: so a certificate knows its code.
  * Trusted (A5) and useful (A6) certificates are CA certificates of other parties: not read.
  */
-import { parseCdf, parseOdf, parsePrkdf, type CertificateObject, type PrivateKeyObject } from "../apdu/pkcs15.js";
+import { parseCdf, parsePrkdf, type CertificateObject, type PrivateKeyObject } from "../apdu/pkcs15.js";
 import { ParseError } from "../apdu/tlv.js";
-import { readPkcs15File, readPkcs15Odf, type Pkcs15Layout } from "../profiles/pkcs15.js";
+import { readPkcs15File, type Pkcs15Layout } from "../profiles/pkcs15.js";
 import { PinwardenError } from "../service/errors.js";
 import type { CertificateRole, CertificateSlot, CertificateSource, CertificateUsage } from "./types.js";
 
@@ -34,8 +34,7 @@ export const pkcs15Certificates: CertificateSource<Pkcs15Layout> = {
 
   async locate(channel, layout) {
     try {
-      const odfData = await readPkcs15Odf(channel, layout);
-      const odf = odfData ? parseOdf(odfData) : [];
+      const odf = layout.odf ?? [];
       const certificates: CertificateObject[] = [];
       for (const entry of odf.filter((e) => e.kind === "certificates")) {
         const cdf = await readPkcs15File(channel, layout, entry.path);

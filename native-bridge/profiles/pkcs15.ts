@@ -83,6 +83,8 @@ export interface Pkcs15Layout extends CardLayout {
   family: "pkcs15";
   codes: Pkcs15Code[];
   app: Pkcs15App;
+  /** EF.ODF as detection read it: the certificate reader finds the CDFs here without reading it again. */
+  odf?: OdfEntry[];
 }
 
 // --- paths and the DF the card has selected ----------------------------------
@@ -489,7 +491,9 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
       // Last, from the DF the AODF and PrKDF left selected: no second SELECT of the application.
       const tokenData = await readEf(channel, app, TOKEN_INFO, true);
       const token = tokenData && tokenData.length ? parseTokenInfo(tokenData) : undefined;
-      return { layout: layoutFromObjects(pins, signAuthId, token?.serialNumber, token?.label, card.knowledge, app) };
+      const layout = layoutFromObjects(pins, signAuthId, token?.serialNumber, token?.label, card.knowledge, app);
+      layout.odf = odf;
+      return { layout };
     } catch (error) {
       if (error instanceof ParseError) throw new PinwardenError("CARD_UNSUPPORTED", { technical: `PKCS#15: ${error.message}` });
       throw error;
@@ -565,9 +569,4 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
 /** Reads a transparent EF of the application (a relative path from its DF); null: not there. */
 export function readPkcs15File(channel: ApduChannel, layout: Pkcs15Layout, path: Buffer): Promise<Buffer | null> {
   return readEf(channel, layout.app, path);
-}
-
-/** Reads the application's EF.ODF. */
-export function readPkcs15Odf(channel: ApduChannel, layout: Pkcs15Layout): Promise<Buffer | null> {
-  return readEf(channel, layout.app, ODF);
 }
