@@ -20,14 +20,17 @@ export function policyFilePath(platform: NodeJS.Platform, env: NodeJS.ProcessEnv
   return "/etc/pinwarden/policy.json";
 }
 
+/** Where the PUK is and who orders a new one, when policy says nothing of it. */
+export const PUK_HELP_DEFAULT = {
+  sv: "PUK-koden står i kortbrevet du fick med kortet. Har du tappat bort den, beställ en ny av din organisations kontaktperson för kort.",
+  en: "Your PUK is in the card letter you received with your card. If you have lost it, order a new one from your organisation's contact person for cards.",
+};
+
 export const POLICY_DEFAULTS: Readonly<Policy> = {
   organisationName: null,
   helpdeskPhone: [],
   helpdeskUrl: null,
-  pukHelp: {
-    sv: "PUK-koden står i kortbrevet du fick med kortet. Har du tappat bort den, beställ en ny av din organisations kontaktperson för kort.",
-    en: "Your PUK is in the card letter you received with your card. If you have lost it, order a new one from your organisation's contact person for cards.",
-  },
+  pukHelp: PUK_HELP_DEFAULT,
   pin: { minLength: 6, maxLength: 6 },
   puk: { minLength: 8, maxLength: 8 },
   rejectWeakCodes: true,

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { policyFilePath, REGISTRY_KEY } from "./policy-defaults.js";
+import { policyFilePath, PUK_HELP_DEFAULT, REGISTRY_KEY } from "./policy-defaults.js";
 
 // The file's place and the registry key live in the zod-free policy-defaults.ts (the CLI's fast path).
 export { policyFilePath, REGISTRY_KEY };
@@ -51,10 +51,7 @@ export const POLICY_KEYS = {
       z.string().trim().min(1).max(260),
       z.strictObject({ sv: z.string().trim().min(1).max(260), en: z.string().trim().min(1).max(260) }),
     ]),
-    default: {
-      sv: "PUK-koden står i kortbrevet du fick med kortet. Har du tappat bort den, beställ en ny av din organisations kontaktperson för kort.",
-      en: "Your PUK is in the card letter you received with your card. If you have lost it, order a new one from your organisation's contact person for cards.",
-    } as string | { sv: string; en: string },
+    default: PUK_HELP_DEFAULT as string | { sv: string; en: string },
     type: 'text, or {"sv": text, "en": text}',
     en: 'Where the PUK is and what to do when it is lost; shown by the PUK field, before a PIN\'s last try and when the PUK is blocked. One text for every language (what the ADMX sets), or {"sv": …, "en": …}.',
     sv: 'Var PUK-koden finns och vad man gör när den är borttappad; visas vid PUK-fältet, före en PIN-kods sista försök och när PUK-koden är spärrad. En text för alla språk (det ADMX-mallen sätter), eller {"sv": …, "en": …}.',
