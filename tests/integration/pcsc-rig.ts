@@ -31,9 +31,9 @@ export async function pcscBackend(): Promise<PcscReaders> {
   return shared;
 }
 
-export async function waitFor(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }

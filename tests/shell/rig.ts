@@ -7,9 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StandInElectron, type StandInBrowserWindow, type StandInTray } from "./electron-stand-in.js";
+import { SCREENSHOTS } from "../e2e/browser.js";
+import { waitFor } from "../integration/pcsc-rig.js";
 import { startMain } from "./main-loader.js";
 
-export const SCREENSHOTS = "test-results/screenshots";
+export { SCREENSHOTS };
 
 /** Machine policy for the apps this file starts (PINWARDEN_POLICY), logs in a temp directory. */
 export function usePolicy(values: Record<string, unknown>): { file: string; logs: string; write(v: Record<string, unknown>): void } {
@@ -30,13 +32,8 @@ export function logText(logs: string): string {
   }
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Waits as a person would: up to 15 s by default. */
+export const until = (what: string, check: () => boolean | Promise<boolean>, ms = 15_000) => waitFor(what, check, ms);
 
 export interface ShellApp {
   standIn: StandInElectron;
