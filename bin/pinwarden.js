@@ -39,6 +39,6 @@ if (currentBundle()) {
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  const { runCli } = await import("../native-bridge/cli.ts");
+  const { runCli } = await import("../cli/main.ts");
   runCli(process.argv.slice(2));
 }

@@ -5,8 +5,8 @@
  */
 import type { IpcMain, IpcMainInvokeEvent } from "electron";
 import type { Logger } from "winston";
-import { CHANNELS } from "../renderer/contract.js";
-import { REJECTED, type Handlers } from "./handlers.js";
+import { CHANNELS } from "../contract/api.js";
+import { REJECTED, type Handlers } from "../host/handlers.js";
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 

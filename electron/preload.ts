@@ -3,7 +3,7 @@
  * `window.pinwarden`, never ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from "electron";
-import { CHANNELS, type AppEvent, type PinwardenApi, type StatusPush } from "../renderer/contract.js";
+import { CHANNELS, type AppEvent, type PinwardenApi, type StatusPush } from "../contract/api.js";
 
 const api: PinwardenApi = {
   info: () => ipcRenderer.invoke(CHANNELS.info),

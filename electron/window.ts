@@ -3,8 +3,8 @@
  * checklist applied here, and every choice is asserted by tests/unit/electron-window.test.ts.
  */
 import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Session, WebContents } from "electron";
-import type { AppEvent, StatusPush } from "../renderer/contract.js";
-import { CHANNELS } from "../renderer/contract.js";
+import type { AppEvent, StatusPush } from "../contract/api.js";
+import { CHANNELS } from "../contract/api.js";
 
 /** The renderer talks to main over IPC only: nothing to connect to, nothing remote. */
 export const CSP = [

@@ -51,12 +51,7 @@ export async function benchStartup(runs = 30): Promise<StartupFigures> {
     "pinwarden --help": [bin, "--help"],
     "pinwarden status --demo --json": [bin, "status", "--demo", "--json"],
     // Before the bundle: the sources through tsx, as bin/pinwarden.js did.
-    "tsx native-bridge/cli.ts --help": [
-      "--import",
-      pathToFileURL(resolve("node_modules/tsx/dist/esm/index.mjs")).href,
-      "native-bridge/cli.ts",
-      "--help",
-    ],
+    "tsx cli/main.ts --help": ["--import", pathToFileURL(resolve("node_modules/tsx/dist/esm/index.mjs")).href, "cli/main.ts", "--help"],
   };
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < runs + 2; i++) {

@@ -32,7 +32,7 @@ import { parseArgs } from "node:util";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import type { Family } from "../native-bridge/profiles/profile.js";
 import { CardService } from "../native-bridge/service/card-service.js";
-import { Secret } from "../native-bridge/service/secret.js";
+import { Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus, Result } from "../native-bridge/service/types.js";
 import * as cards from "../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../native-bridge/simulator/in-process-readers.js";

@@ -21,7 +21,7 @@ export async function buildCli(outdir: string): Promise<void> {
   rmSync(temp, { recursive: true, force: true });
   const result = await esbuild({
     stdin: {
-      contents: 'import { runCli } from "./native-bridge/cli.ts";\nrunCli(process.argv.slice(2));\n',
+      contents: 'import { runCli } from "./cli/main.ts";\nrunCli(process.argv.slice(2));\n',
       resolveDir: process.cwd(),
       sourcefile: "pinwarden-cli-entry.ts",
       loader: "ts",

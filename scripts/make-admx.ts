@@ -1,6 +1,6 @@
 /** `npm run admx`: writes assets/policy/Pinwarden.admx and its ADML files from the policy schema. */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { adml, ADML_LANGUAGES, admx } from "../electron/admx.js";
+import { adml, ADML_LANGUAGES, admx } from "../host/admx.js";
 
 mkdirSync("assets/policy", { recursive: true });
 writeFileSync("assets/policy/Pinwarden.admx", admx());

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
-import { TRAY_STATES, type TrayState } from "../electron/tray-state.js";
+import { TRAY_STATES, type TrayState } from "../host/tray-state.js";
 
 type RGBA = [number, number, number, number];
 

@@ -17,19 +17,19 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "vite";
-import { createHandlers, createStatusFeed, subscribeCardEvents } from "../electron/handlers.js";
+import { createHandlers, createStatusFeed, subscribeCardEvents } from "../host/handlers.js";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
-import { rulesOf, serviceOptionsOf } from "../electron/apply-policy.js";
-import { loadPolicy } from "../electron/policy.js";
-import { supportProvider } from "../electron/support.js";
-import { defaultLogDirectory } from "../electron/logging.js";
-import type { ReportSources } from "../electron/support-report.js";
+import { rulesOf, serviceOptionsOf } from "../host/apply-policy.js";
+import { loadPolicy } from "../host/policy.js";
+import { supportProvider } from "../host/support.js";
+import { defaultLogDirectory } from "../host/logging.js";
+import type { ReportSources } from "../host/support-report.js";
 import type { AuditEvent } from "../native-bridge/service/types.js";
 import { createCard } from "../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../native-bridge/simulator/in-process-readers.js";
-import type { AppInfo } from "../renderer/contract.js";
+import type { AppInfo } from "../contract/api.js";
 
 const { values } = parseArgs({
   options: {

@@ -14,7 +14,7 @@ import { RecordingReaders } from "../native-bridge/pcsc/recording.js";
 import { ReplayReaders, type ReplayOptions } from "../native-bridge/pcsc/replay.js";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
-import { Secret } from "../native-bridge/service/secret.js";
+import { Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus, Result } from "../native-bridge/service/types.js";
 import { createCard, type SimProfile } from "../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../native-bridge/simulator/in-process-readers.js";

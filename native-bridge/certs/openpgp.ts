@@ -9,7 +9,7 @@ import { getData, selectAid } from "../apdu/command.js";
 import { swHex } from "../apdu/status.js";
 import { parseTlvs } from "../apdu/tlv.js";
 import { OPENPGP_AID, type OpenPgpLayout } from "../profiles/openpgp.js";
-import { PinwardenError } from "../service/errors.js";
+import { PinwardenError } from "../core/errors.js";
 import type { CertificateSlot, CertificateSource } from "./types.js";
 
 const CARDHOLDER_CERTIFICATE = 0x7f21;

@@ -8,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { getPivData, selectAid } from "../apdu/command.js";
 import { swHex } from "../apdu/status.js";
 import { ParseError, parseTlvs } from "../apdu/tlv.js";
-import { PinwardenError } from "../service/errors.js";
+import { PinwardenError } from "../core/errors.js";
 import { PIV_AID, type PivLayout } from "../profiles/piv.js";
 import type { CertificateSlot, CertificateSource } from "./types.js";
 

@@ -9,7 +9,7 @@
 import { parseCdf, parsePrkdf, type CertificateObject, type PrivateKeyObject } from "../apdu/pkcs15.js";
 import { ParseError } from "../apdu/tlv.js";
 import { readPkcs15File, type Pkcs15Layout } from "../profiles/pkcs15.js";
-import { PinwardenError } from "../service/errors.js";
+import { PinwardenError } from "../core/errors.js";
 import type { CertificateRole, CertificateSlot, CertificateSource, CertificateUsage } from "./types.js";
 
 /** PrKDF KeyUsageFlags as X.509 KeyUsage names. */

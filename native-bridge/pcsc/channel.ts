@@ -4,7 +4,7 @@
  */
 import { describeCommand, encodeCommand, getResponse, type CommandApdu } from "../apdu/command.js";
 import { decodeStatus, swHex, type Status } from "../apdu/status.js";
-import { PinwardenError } from "../service/errors.js";
+import { PinwardenError } from "../core/errors.js";
 import type { CardConnection } from "./types.js";
 
 export interface Response {

@@ -1,5 +1,5 @@
 /** Maps PC/SC return codes (as the pcsclite binding reports them) to Pinwarden errors. */
-import { PinwardenError, type ErrorCode } from "../service/errors.js";
+import { PinwardenError, type ErrorCode } from "../core/errors.js";
 
 /** SCARD_* values from pcsclite.h / winscard.h that lead somewhere specific. */
 const PCSC_CODES: Record<number, ErrorCode> = {

@@ -5,7 +5,7 @@
  * retry, once a second, to notice it coming back.
  */
 import { createRequire } from "node:module";
-import { PinwardenError } from "../service/errors.js";
+import { PinwardenError } from "../core/errors.js";
 import { toPinwardenError } from "./errors.js";
 import type { CardConnection, ConnectOptions, ReaderBackend, ReaderEvent, ReaderState } from "./types.js";
 

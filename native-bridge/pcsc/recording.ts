@@ -24,7 +24,7 @@
  * data is recorded as is: no command Pinwarden sends answers with a code.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { isPinwardenError } from "../service/errors.js";
+import { isPinwardenError } from "../core/errors.js";
 import type { CardConnection, ConnectOptions, ReaderBackend, ReaderEvent, ReaderState } from "./types.js";
 
 export const TRANSCRIPT_MAGIC = "# pinwarden apdu transcript 1";

@@ -13,7 +13,7 @@
  *   others. So it is a fact about the card OS, never a blanket rule from the local flag.
  * - Try limits are not in PKCS#15's AODF: only a card's manual says them.
  */
-import { fromHex } from "../apdu/bytes.js";
+import { fromHex } from "../core/bytes.js";
 import type { Family } from "./profile.js";
 
 export interface CardKnowledge {

@@ -27,7 +27,7 @@ import type { Status } from "../apdu/status.js";
 import { swHex } from "../apdu/status.js";
 import { findTlv, parseTlvs, ParseError, type Tlv } from "../apdu/tlv.js";
 import type { ApduChannel } from "../pcsc/channel.js";
-import { PinwardenError } from "../service/errors.js";
+import { PinwardenError } from "../core/errors.js";
 import { codeById, failWith, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
 export const OPENPGP_AID = Buffer.from("D27600012401", "hex");

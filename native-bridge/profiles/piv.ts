@@ -30,8 +30,8 @@ import {
 } from "../apdu/command.js";
 import { findTlv, parseTlvs, ParseError } from "../apdu/tlv.js";
 import type { ApduChannel } from "../pcsc/channel.js";
-import { PinwardenError } from "../service/errors.js";
-import type { Secret } from "../service/secret.js";
+import { PinwardenError } from "../core/errors.js";
+import type { Secret } from "../core/secret.js";
 import {
   failWith,
   padCode,

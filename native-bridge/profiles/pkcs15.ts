@@ -37,8 +37,8 @@ import {
 import { swHex } from "../apdu/status.js";
 import { ParseError } from "../apdu/tlv.js";
 import type { ApduChannel } from "../pcsc/channel.js";
-import { PinwardenError } from "../service/errors.js";
-import type { Secret } from "../service/secret.js";
+import { PinwardenError } from "../core/errors.js";
+import type { Secret } from "../core/secret.js";
 import type { CardKnowledge } from "./card-knowledge.js";
 import { failWith, padCode, triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 

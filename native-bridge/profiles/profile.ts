@@ -6,8 +6,8 @@
 import type { Status } from "../apdu/status.js";
 import { swHex } from "../apdu/status.js";
 import type { ApduChannel } from "../pcsc/channel.js";
-import { PinwardenError } from "../service/errors.js";
-import type { Secret } from "../service/secret.js";
+import { PinwardenError } from "../core/errors.js";
+import type { Secret } from "../core/secret.js";
 import type { CardKnowledge } from "./card-knowledge.js";
 
 export const FAMILIES = ["pkcs15", "piv", "openpgp"] as const;

@@ -27,9 +27,9 @@ import {
   type Family,
   type TriesMap,
 } from "../profiles/profile.js";
-import { PinwardenError, isPinwardenError } from "./errors.js";
+import { PinwardenError, isPinwardenError } from "../core/errors.js";
 import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy, DEFAULT_RULES, type CodeRules } from "./rules.js";
-import { wipeAll, type Secret } from "./secret.js";
+import { wipeAll, type Secret } from "../core/secret.js";
 import { codeState, type AppStatus, type AuditEvent, type CardStatus, type CodeStatus, type ReaderInfo, type Result } from "./types.js";
 
 const PROFILES: Record<Family, CardProfile> = {

@@ -7,7 +7,7 @@
  * `{triesLeft}`, `{minLength}`, `{maxLength}` and the like are filled in from the details.
  * A third language is one more key in each table.
  */
-import type { ErrorCode, ErrorDetails } from "./errors.js";
+import type { ErrorCode, ErrorDetails } from "../core/errors.js";
 
 export type Language = "sv" | "en";
 export const LANGUAGES: readonly Language[] = ["sv", "en"];

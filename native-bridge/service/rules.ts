@@ -5,8 +5,8 @@
  * user whose old PIN predates a stricter policy can still change it.
  */
 import type { CodeInfo, CodeKind } from "../profiles/profile.js";
-import { PinwardenError } from "./errors.js";
-import type { Secret } from "./secret.js";
+import { PinwardenError } from "../core/errors.js";
+import type { Secret } from "../core/secret.js";
 
 export interface LengthRule {
   minLength: number;

@@ -1,6 +1,6 @@
 /** What CardService reports: plain data, safe to log, serialise and send over IPC. */
 import type { CodeKind, Family } from "../profiles/profile.js";
-import type { ErrorCode, ErrorDetails } from "./errors.js";
+import type { ErrorCode, ErrorDetails } from "../core/errors.js";
 
 /**
  * ok; low = one try left (warn before it); blocked; unknown = the card cannot tell;

@@ -2,7 +2,7 @@
  * A reader stack with virtual cards in the same process: no PC/SC service needed. Used
  * by the fast unit tests and by the app's demo mode on machines with no reader.
  */
-import { PinwardenError } from "../service/errors.js";
+import { PinwardenError } from "../core/errors.js";
 import type { CardConnection, ReaderBackend, ReaderEvent, ReaderState } from "../pcsc/types.js";
 import { deliver } from "./transport-faults.js";
 import type { VirtualCard } from "./virtual-card.js";

@@ -2,7 +2,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { StatusView } from "./components/StatusView.js";
 import { SupportView } from "./components/SupportView.js";
-import { cardUnblocksWithPuk } from "./codes.js";
+import { cardUnblocksWithPuk } from "../../contract/codes.js";
 import { useApp } from "./state/store.js";
 import { CodeWizard } from "./wizards/CodeWizard.js";
 

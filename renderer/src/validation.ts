@@ -8,7 +8,7 @@
  * (`charset`) and the card's lengths: a 16-character PUK with letters is the card's to judge.
  * Lengths count bytes as the card stores them (UTF-8), as the service does.
  */
-import type { CodeRules, CodeStatus } from "../contract.js";
+import type { CodeRules, CodeStatus } from "../../contract/api.js";
 
 export type CodeProblem =
   | { kind: "digits" }

@@ -23,7 +23,7 @@ const env = { PINWARDEN_POLICY: policyFile, XDG_CONFIG_HOME: dir, LANG: "sv_SE.U
 
 function cli(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "native-bridge/cli.ts", ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { env: { ...process.env, ...env } });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
     child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`cli exited ${code}`))));

@@ -32,13 +32,9 @@ interface CertJson {
 
 /** `pinwarden certs --json` as a person runs it (the sources, through tsx). */
 async function pinwardenCerts(...args: string[]): Promise<{ certificates: CertJson[] }> {
-  const r = await runClient(
-    process.execPath,
-    ["--import", "tsx", "native-bridge/cli.ts", "certs", "--json", "--reader", READER_0, ...args],
-    {
-      LANG: "en_US.UTF-8",
-    },
-  );
+  const r = await runClient(process.execPath, ["--import", "tsx", "cli/main.ts", "certs", "--json", "--reader", READER_0, ...args], {
+    LANG: "en_US.UTF-8",
+  });
   expect(r.status, r.out).toBe(0);
   return JSON.parse(r.out) as { certificates: CertJson[] };
 }

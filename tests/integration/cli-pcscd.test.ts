@@ -9,7 +9,7 @@ import { pcscBackend, READER_0, READER_1, vpcdRig } from "./pcsc-rig.js";
 
 function cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "native-bridge/cli.ts", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
       env: { ...process.env, LANG: "en_US.UTF-8" },
     });
     let stdout = "";
@@ -124,7 +124,7 @@ describe("pinwarden monitor", () => {
     // Policy pins the monitor to our reader, so nothing else on pcscd shows up in its stream.
     const policy = join(mkdtempSync(join(tmpdir(), "pinwarden-monitor-")), "policy.json");
     writeFileSync(policy, JSON.stringify({ readerFilter: READER_0 }));
-    const child = spawn(process.execPath, ["--import", "tsx", "native-bridge/cli.ts", "monitor", "--json", "--count", "2"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "monitor", "--json", "--count", "2"], {
       env: { ...process.env, PINWARDEN_POLICY: policy },
     });
     let out = "";

@@ -5,10 +5,10 @@
 import { cleanup, screen } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadPolicy } from "../../electron/policy.js";
-import { parseRegQuery, registryToPolicy } from "../../electron/policy-registry.js";
+import { loadPolicy } from "../../host/policy.js";
+import { parseRegQuery, registryToPolicy } from "../../host/policy-registry.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import type { Language } from "../../renderer/contract.js";
+import type { Language } from "../../contract/api.js";
 import { sv } from "../../renderer/src/i18n/sv.js";
 import { renderApp } from "./harness.js";
 

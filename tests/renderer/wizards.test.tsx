@@ -1,7 +1,7 @@
 import { act, cleanup, screen, waitFor } from "@testing-library/react";
 import { userEvent } from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
-import { POLICY_KEYS } from "../../electron/policy.js";
+import { POLICY_KEYS } from "../../host/policy.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { en } from "../../renderer/src/i18n/en.js";
 import { sv } from "../../renderer/src/i18n/sv.js";
@@ -274,7 +274,7 @@ describe("change wizard", () => {
     await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
     expect(JSON.stringify(useApp.getState())).not.toMatch(/123456|246810/);
     // Another program of ours is mid-change: its next APDU answers late.
-    const { Secret } = await import("../../native-bridge/service/secret.js");
+    const { Secret } = await import("../../native-bridge/core/secret.js");
     card.setFaults([{ at: card.apduCount + 2, kind: "late", value: 400 }]);
     const other = h.service.changePin("sign", Secret.fromString("654321"), Secret.fromString("135790"));
     await u.keyboard("{Enter}");

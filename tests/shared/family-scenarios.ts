@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CardService } from "../../native-bridge/service/card-service.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 import type { CardStatus, Result } from "../../native-bridge/service/types.js";
 import { createCard, type SimProfile } from "../../native-bridge/simulator/cards.js";
 import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CardService } from "../../native-bridge/service/card-service.js";
-import { ERROR_CODES } from "../../native-bridge/service/errors.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { ERROR_CODES } from "../../native-bridge/core/errors.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 import type { CardStatus, Result } from "../../native-bridge/service/types.js";
 import { createCard } from "../../native-bridge/simulator/cards.js";
 import type { Fault } from "../../native-bridge/simulator/virtual-card.js";

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { adml, ADML_LANGUAGES, admx } from "../../electron/admx.js";
-import { POLICY_KEYS } from "../../electron/policy.js";
+import { adml, ADML_LANGUAGES, admx } from "../../host/admx.js";
+import { POLICY_KEYS } from "../../host/policy.js";
 
 describe("electron-builder.yml", () => {
   const config = parse(readFileSync("electron-builder.yml", "utf8")) as Record<string, Record<string, unknown>>;

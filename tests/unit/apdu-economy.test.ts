@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CardService } from "../../native-bridge/service/card-service.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 import { createCard, type SimProfile } from "../../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 

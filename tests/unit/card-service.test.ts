@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { ParsedCommand } from "../../native-bridge/apdu/command.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 import type { AuditEvent } from "../../native-bridge/service/types.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { OpenPgpCard } from "../../native-bridge/simulator/openpgp-card.js";

@@ -8,7 +8,7 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { describe, expect, it } from "vitest";
-import { main } from "../../native-bridge/cli.js";
+import { main } from "../../cli/main.js";
 import {
   APP_NAMES,
   CODE_NAMES,
@@ -19,10 +19,10 @@ import {
   VALIDATION,
   type Language,
 } from "../../native-bridge/service/error-catalog.js";
-import { ERROR_CODES } from "../../native-bridge/service/errors.js";
-import { Secret } from "../../native-bridge/service/secret.js";
-import { supportResult } from "../../electron/support.js";
-import { defaultLoadedPolicy } from "../../electron/policy-defaults.js";
+import { ERROR_CODES } from "../../native-bridge/core/errors.js";
+import { Secret } from "../../native-bridge/core/secret.js";
+import { supportResult } from "../../host/support.js";
+import { defaultLoadedPolicy } from "../../host/policy-defaults.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
 import { createCard } from "../../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";

@@ -4,10 +4,10 @@
  * far from it, on in-process virtual cards.
  */
 import { describe, expect, it } from "vitest";
-import { defaultLoadedPolicy } from "../../electron/policy-defaults.js";
-import { loadPolicy, type LoadedPolicy } from "../../electron/policy.js";
-import { certsCommand } from "../../native-bridge/cli-certs.js";
-import { main } from "../../native-bridge/cli.js";
+import { defaultLoadedPolicy } from "../../host/policy-defaults.js";
+import { loadPolicy, type LoadedPolicy } from "../../host/policy.js";
+import { certsCommand } from "../../cli/certs.js";
+import { main } from "../../cli/main.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { PivCard } from "../../native-bridge/simulator/piv-card.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";

@@ -13,8 +13,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { defaultLoadedPolicy, POLICY_DEFAULTS } from "../../electron/policy-defaults.js";
-import { defaultPolicy, loadPolicy } from "../../electron/policy.js";
+import { defaultLoadedPolicy, POLICY_DEFAULTS } from "../../host/policy-defaults.js";
+import { defaultPolicy, loadPolicy } from "../../host/policy.js";
 import { buildCli } from "../../scripts/build-cli.js";
 
 const ROOT = resolve(".");
@@ -127,13 +127,13 @@ describe("the bundled CLI", () => {
     // A checkout without dist/: bin/ copied, the rest linked.
     const tree = join(temp, "checkout");
     cpSync(join(ROOT, "bin"), join(tree, "bin"), { recursive: true });
-    for (const name of ["native-bridge", "electron", "renderer", "node_modules", "package.json", "tsconfig.json"]) {
+    for (const name of ["contract", "native-bridge", "host", "cli", "electron", "renderer", "node_modules", "package.json", "tsconfig.json"]) {
       symlinkSync(join(ROOT, name), join(tree, name));
     }
     const r = run(join(tree, "bin/pinwarden.js"), ["--help"]);
     expect(r.code).toBe(0);
     expect(ranBundle(r)).toBe(false);
-    expect(r.loaded.some((l) => l.endsWith("/native-bridge/cli.ts"))).toBe(true);
+    expect(r.loaded.some((l) => l.endsWith("/cli/main.ts"))).toBe(true);
     expect(r.stdout).toBe(run(bin(), ["--help"]).stdout);
     expect(r.stderr).toBe("");
     expect(r.packages.has("zod")).toBe(false);

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { main, MAX_ASKS, type Terminal } from "../../native-bridge/cli.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { main, MAX_ASKS, type Terminal } from "../../cli/main.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 
 interface Run {
   code: number;
@@ -113,7 +113,7 @@ describe("the prompts", () => {
 
 describe("at a real terminal (script(1) gives the CLI a pseudo-terminal)", () => {
   it("echoes no code, says what is wrong and asks again, then changes the PIN", async () => {
-    const command = `"${process.execPath}" --import tsx native-bridge/cli.ts change-pin --demo --pin auth --lang en`;
+    const command = `"${process.execPath}" --import tsx cli/main.ts change-pin --demo --pin auth --lang en`;
     const child = spawn("script", ["-qfec", command, "/dev/null"], {
       env: { ...process.env, PINWARDEN_POLICY: "/nonexistent/pinwarden-policy.json" },
     });

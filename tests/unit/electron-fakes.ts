@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { ElectronApi } from "../../electron/app.js";
-import { loadPolicy, type LoadedPolicy } from "../../electron/policy.js";
+import { loadPolicy, type LoadedPolicy } from "../../host/policy.js";
 
 /** A policy loader reading `values` as if they were the machine's policy file. */
 export const policyFrom =

@@ -1,6 +1,6 @@
 /** The preload exposes the contract's named methods and nothing of ipcRenderer (electron mocked). */
 import { describe, expect, it, vi } from "vitest";
-import { CHANNELS } from "../../renderer/contract.js";
+import { CHANNELS } from "../../contract/api.js";
 
 const exposed: Record<string, unknown> = {};
 const invoked: unknown[][] = [];

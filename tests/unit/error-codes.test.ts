@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { errorCodesMarkdown } from "../../native-bridge/service/error-docs.js";
 import { describeError } from "../../native-bridge/service/error-catalog.js";
-import { ERROR_CODES } from "../../native-bridge/service/errors.js";
+import { ERROR_CODES } from "../../native-bridge/core/errors.js";
 import { en } from "../../renderer/src/i18n/en.js";
 import { sv } from "../../renderer/src/i18n/sv.js";
 

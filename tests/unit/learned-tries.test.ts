@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CardService } from "../../native-bridge/service/card-service.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 

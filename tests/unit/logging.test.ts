@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLogger, LOG_FILE } from "../../electron/logging.js";
-import { PinwardenError } from "../../native-bridge/service/errors.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { createLogger, LOG_FILE } from "../../host/logging.js";
+import { PinwardenError } from "../../native-bridge/core/errors.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 
 const CODES = ["123456", "246810", "12345678", "87654321", "4711", "135790246810"];
 

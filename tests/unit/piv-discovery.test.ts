@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { tlv } from "../../native-bridge/apdu/tlv.js";
 import type { ApduChannel } from "../../native-bridge/pcsc/channel.js";
 import { globalPinPrimary, pivProfile, type PivLayout } from "../../native-bridge/profiles/piv.js";
-import { isPinwardenError } from "../../native-bridge/service/errors.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { isPinwardenError } from "../../native-bridge/core/errors.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 
 const AID = Buffer.from("A000000308000010000100", "hex");
 const discovery = (policy: number[], aid = AID) => tlv(0x7e, tlv(0x4f, aid), tlv(0x5f2f, Buffer.from(policy)));

@@ -14,7 +14,7 @@ import { encodeCode, layoutFromObjects } from "../../native-bridge/profiles/pkcs
 import { CardService } from "../../native-bridge/service/card-service.js";
 import { checkAgainstCard } from "../../native-bridge/service/rules.js";
 import { DEFAULT_RULES } from "../../native-bridge/service/rules.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card, PKCS15_QUIRKS, type Pkcs15Quirk } from "../../native-bridge/simulator/pkcs15-card.js";
 import { PKCS15_VARIANT_QUIRKS } from "../shared/variants-pkcs15.js";

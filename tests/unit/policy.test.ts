@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { serviceOptionsOf } from "../../electron/apply-policy.js";
-import { defaultPolicy, loadPolicy, policyFilePath, POLICY_KEYS } from "../../electron/policy.js";
-import { parseRegQuery, registryToPolicy } from "../../electron/policy-registry.js";
+import { serviceOptionsOf } from "../../host/apply-policy.js";
+import { defaultPolicy, loadPolicy, policyFilePath, POLICY_KEYS } from "../../host/policy.js";
+import { parseRegQuery, registryToPolicy } from "../../host/policy-registry.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
 import { describeError } from "../../native-bridge/service/error-catalog.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";

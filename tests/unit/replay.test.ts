@@ -309,7 +309,7 @@ function liveReaders(session: TranscriptSession) {
 
 describe("pinwarden --record", () => {
   const cli = (args: string[], input = "") =>
-    execFileSync(process.execPath, ["--import", "tsx", "native-bridge/cli.ts", ...args], {
+    execFileSync(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
       input,
       encoding: "utf8",
       env: { ...process.env, LANG: "en_US.UTF-8" },

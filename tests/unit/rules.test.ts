@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PinwardenError } from "../../native-bridge/service/errors.js";
+import { PinwardenError } from "../../native-bridge/core/errors.js";
 import { checkNewCodePolicy, DEFAULT_RULES, isWeakCode } from "../../native-bridge/service/rules.js";
-import { Secret } from "../../native-bridge/service/secret.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 import { inspect } from "node:util";
 
 const codes = (t: string) => [...t].map((c) => c.charCodeAt(0));

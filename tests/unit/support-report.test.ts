@@ -5,9 +5,9 @@
  * "unknown" where the card gives no count.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { defaultLoadedPolicy } from "../../electron/policy-defaults.js";
-import { supportResult } from "../../electron/support.js";
-import { localTime, type ReportSources } from "../../electron/support-report.js";
+import { defaultLoadedPolicy } from "../../host/policy-defaults.js";
+import { supportResult } from "../../host/support.js";
+import { localTime, type ReportSources } from "../../host/support-report.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
 import { createCard } from "../../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";

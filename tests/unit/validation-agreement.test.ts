@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CodeInfo } from "../../native-bridge/profiles/profile.js";
-import { PinwardenError } from "../../native-bridge/service/errors.js";
+import { PinwardenError } from "../../native-bridge/core/errors.js";
 import {
   checkAgainstCard,
   checkCurrentCodeShape,
@@ -10,8 +10,8 @@ import {
   DEFAULT_RULES,
   isWeakCode as serviceWeak,
 } from "../../native-bridge/service/rules.js";
-import { Secret } from "../../native-bridge/service/secret.js";
-import type { CodeStatus } from "../../renderer/contract.js";
+import { Secret } from "../../native-bridge/core/secret.js";
+import type { CodeStatus } from "../../contract/api.js";
 import { checkCurrent, checkNew, isWeakCode as rendererWeak } from "../../renderer/src/validation.js";
 
 const card: CodeInfo = {

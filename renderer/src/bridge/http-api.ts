@@ -4,7 +4,7 @@
  * (unnamed messages are AppEvents; `event: status` carries a StatusPush). Never part of
  * the packaged app; there the preload provides `window.pinwarden` over IPC.
  */
-import type { AppEvent, PinwardenApi, StatusPush } from "../../contract.js";
+import type { AppEvent, PinwardenApi, StatusPush } from "../../../contract/api.js";
 
 export function createHttpApi(token: string, base = ""): PinwardenApi {
   const call = async <T>(path: string, body?: unknown): Promise<T> => {

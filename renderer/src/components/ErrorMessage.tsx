@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { ApiError } from "../../contract.js";
-import { applicationsOf } from "../codes.js";
+import type { ApiError } from "../../../contract/api.js";
+import { applicationsOf } from "../../../contract/codes.js";
 import { useApp } from "../state/store.js";
 import { useCodeName } from "./Tries.js";
 

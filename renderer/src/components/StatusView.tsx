@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
-import type { CodeStatus } from "../../contract.js";
-import { applicationsOf, canUnlockPin, unblockedByPuk } from "../codes.js";
+import type { CodeStatus } from "../../../contract/api.js";
+import { applicationsOf, canUnlockPin, unblockedByPuk } from "../../../contract/codes.js";
 import { useApp } from "../state/store.js";
 import { ErrorMessage } from "./ErrorMessage.js";
 import { PukBlocked } from "./PukHelp.js";

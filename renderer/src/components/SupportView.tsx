@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Language, SupportResult } from "../../contract.js";
+import type { Language, SupportResult } from "../../../contract/api.js";
 import { useApp } from "../state/store.js";
 
 /**

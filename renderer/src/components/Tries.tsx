@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { CodeStatus } from "../../contract.js";
+import type { CodeStatus } from "../../../contract/api.js";
 
 /** Tries left as a sentence and as dots (filled = left); dots and "of N" only where the limit is known. */
 export function Tries({ code }: { code: CodeStatus }) {

@@ -1,6 +1,6 @@
 import i18next, { type i18n } from "i18next";
 import { initReactI18next } from "react-i18next";
-import type { Language } from "../../contract.js";
+import type { Language } from "../../../contract/api.js";
 import { en } from "./en.js";
 import { sv } from "./sv.js";
 

@@ -7,7 +7,7 @@
  * asks (Refresh) and gets the status back from its own change or unblock.
  */
 import { create } from "zustand";
-import type { ApiError, AppFamily, AppInfo, CardStatus, PinwardenApi, StatusPush } from "../../contract.js";
+import type { ApiError, AppFamily, AppInfo, CardStatus, PinwardenApi, StatusPush } from "../../../contract/api.js";
 
 export type View =
   | { name: "status" }

@@ -26,8 +26,15 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { ApiError, AppFamily, CardStatus, CodeStatus } from "../../contract.js";
-import { applicationsOf, canUnlockPin, cardUnblocksWithPuk, unblockedByPuk, unblockersOf, usableUnblockers } from "../codes.js";
+import type { ApiError, AppFamily, CardStatus, CodeStatus } from "../../../contract/api.js";
+import {
+  applicationsOf,
+  canUnlockPin,
+  cardUnblocksWithPuk,
+  unblockedByPuk,
+  unblockersOf,
+  usableUnblockers,
+} from "../../../contract/codes.js";
 import { CodeInput } from "../components/CodeInput.js";
 import { ErrorMessage, useErrorSentence } from "../components/ErrorMessage.js";
 import { PukBlocked, usePukHelp } from "../components/PukHelp.js";

@@ -7,13 +7,13 @@
  * "usage","codeId", ...}], "problems":[...]} (docs/cli.md). Text: one line a certificate,
  * "Underskrift – certifikatet går ut om 41 dagar", then its subject, issuer and serial.
  */
-import type { LoadedPolicy } from "../electron/policy.js";
-import { warnsAbout } from "./certs/index.js";
-import type { CardCertificate, CertificateList, CertificateRole } from "./certs/types.js";
-import type { ReaderBackend } from "./pcsc/types.js";
-import { FAMILIES, type Family } from "./profiles/profile.js";
-import { codeName, describeError, ERROR_CATALOG, EXIT, type Language } from "./service/error-catalog.js";
-import type { ErrorInfo } from "./service/types.js";
+import type { LoadedPolicy } from "../host/policy.js";
+import { warnsAbout } from "../native-bridge/certs/index.js";
+import type { CardCertificate, CertificateList, CertificateRole } from "../native-bridge/certs/types.js";
+import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
+import { FAMILIES, type Family } from "../native-bridge/profiles/profile.js";
+import { codeName, describeError, ERROR_CATALOG, EXIT, type Language } from "../native-bridge/service/error-catalog.js";
+import type { ErrorInfo } from "../native-bridge/service/types.js";
 
 export interface CertsCommand {
   values: { json?: boolean; reader?: string | undefined; app?: string | undefined; demo?: boolean };
@@ -145,21 +145,21 @@ export async function certsCommand(command: CertsCommand): Promise<number> {
   let closeBackend = false;
   if (!backend && values.demo) {
     const [{ InProcessReaders }, { createCard }] = await Promise.all([
-      import("./simulator/in-process-readers.js"),
-      import("./simulator/cards.js"),
+      import("../native-bridge/simulator/in-process-readers.js"),
+      import("../native-bridge/simulator/cards.js"),
     ]);
     const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
     demo.insert(createCard("pkcs15"));
     backend = demo;
     closeBackend = true;
   } else if (!backend) {
-    const { PcscReaders } = await import("./pcsc/pcsc-readers.js");
+    const { PcscReaders } = await import("../native-bridge/pcsc/pcsc-readers.js");
     const filter = command.policy.policy.readerFilter;
     backend = new PcscReaders(filter ? { readerFilter: filter } : {});
   }
   const [{ CardService }, { serviceOptionsOf }] = await Promise.all([
-    import("./service/card-service.js"),
-    import("../electron/apply-policy.js"),
+    import("../native-bridge/service/card-service.js"),
+    import("../host/apply-policy.js"),
   ]);
   const service = new CardService(backend, serviceOptionsOf(command.policy.policy));
   try {

@@ -69,7 +69,7 @@ ${ENUMS[key]!.map((v) => `          <item displayName="$(string.${key}_${v})"><v
 export function admx(): string {
   const keys = Object.keys(POLICY_KEYS) as PolicyKey[];
   return `<?xml version="1.0" encoding="utf-8"?>
-<!-- Generated from electron/policy.ts by npm run admx. Do not edit by hand. -->
+<!-- Generated from host/policy.ts by npm run admx. Do not edit by hand. -->
 <policyDefinitions xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="${NS}">
   <policyNamespaces>
     <target prefix="pinwarden" namespace="Pinwarden.Policies.Pinwarden" />
@@ -144,7 +144,7 @@ export function adml(language: AdmlLanguage): string {
     }
   }
   return `<?xml version="1.0" encoding="utf-8"?>
-<!-- Generated from electron/policy.ts by npm run admx. Do not edit by hand. -->
+<!-- Generated from host/policy.ts by npm run admx. Do not edit by hand. -->
 <policyDefinitionResources xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="${NS}">
   <displayName>Pinwarden</displayName>
   <description>${esc(w.description)}</description>

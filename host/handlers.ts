@@ -8,9 +8,9 @@ import { z } from "zod";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import type { CardService } from "../native-bridge/service/card-service.js";
 import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
-import { Secret } from "../native-bridge/service/secret.js";
+import { Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus as ServiceStatus, Result } from "../native-bridge/service/types.js";
-import type { ApiError, ApiResult, AppInfo, CardEvent, CardStatus, StatusPush, SupportResult } from "../renderer/contract.js";
+import type { ApiError, ApiResult, AppInfo, CardEvent, CardStatus, StatusPush, SupportResult } from "../contract/api.js";
 import type { SupportProvider } from "./support.js";
 
 const codeId = z.string().regex(/^[a-z0-9-]{1,32}$/);

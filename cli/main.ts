@@ -15,7 +15,7 @@
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { ReaderBackend, ReaderEvent } from "./pcsc/types.js";
+import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import { promptHidden, promptVisible, readCodesFromStdin } from "./prompt.js";
 import {
   APP_NAMES,
@@ -28,21 +28,21 @@ import {
   type Language,
   USAGE_ERRORS,
   type UsageError,
-} from "./service/error-catalog.js";
-import { isPinwardenError, type ErrorCode } from "./service/errors.js";
-import { checkAgainstCard, checkNewCodePolicy, type CodeRules } from "./service/rules.js";
-import { wipeAll, type Secret } from "./service/secret.js";
-import type { CardStatus, CodeStatus, ErrorInfo, Result } from "./service/types.js";
-import { FAMILIES, type Family } from "./profiles/profile.js";
+} from "../native-bridge/service/error-catalog.js";
+import { isPinwardenError, type ErrorCode } from "../native-bridge/core/errors.js";
+import { checkAgainstCard, checkNewCodePolicy, type CodeRules } from "../native-bridge/service/rules.js";
+import { wipeAll, type Secret } from "../native-bridge/core/secret.js";
+import type { CardStatus, CodeStatus, ErrorInfo, Result } from "../native-bridge/service/types.js";
+import { FAMILIES, type Family } from "../native-bridge/profiles/profile.js";
 // Machine policy is pure code (zod, a file, `reg query`); it lives with the app in electron/
 // and the CLI obeys it too, so a support check on the command line sees the same rules.
 // Start-up: only what every command needs is imported here. The card service, the PC/SC
 // binding, the simulator, zod (policy validation), winston and fflate (support) load with
 // `await import()` on the paths that use them; tests/unit/cli-bundle.test.ts fails if zod
 // loads for `--help` or a `status` with no policy to validate.
-import { serviceOptionsOf } from "../electron/apply-policy.js";
-import { defaultLoadedPolicy, policyFilePath, REGISTRY_KEY } from "../electron/policy-defaults.js";
-import type { LoadedPolicy } from "../electron/policy.js";
+import { serviceOptionsOf } from "../host/apply-policy.js";
+import { defaultLoadedPolicy, policyFilePath, REGISTRY_KEY } from "../host/policy-defaults.js";
+import type { LoadedPolicy } from "../host/policy.js";
 
 /**
  * The machine policy. Without a policy file (and off Windows, where the registry may hold
@@ -51,10 +51,7 @@ import type { LoadedPolicy } from "../electron/policy.js";
 async function machinePolicy(): Promise<LoadedPolicy> {
   const file = policyFilePath(process.platform, process.env);
   if (process.platform !== "win32" && !existsSync(file)) return defaultLoadedPolicy(file);
-  const [{ loadPolicy }, { windowsRegistry }] = await Promise.all([
-    import("../electron/policy.js"),
-    import("../electron/policy-registry.js"),
-  ]);
+  const [{ loadPolicy }, { windowsRegistry }] = await Promise.all([import("../host/policy.js"), import("../host/policy-registry.js")]);
   return loadPolicy({ registry: windowsRegistry });
 }
 
@@ -510,7 +507,7 @@ export async function main(
   };
   const failCode = (code: ErrorCode) => fail({ code });
   // The certificates (issue 14) live in their own module, loaded only for this command.
-  if (command === "certs") return (await import("./cli-certs.js")).certsCommand({ values, positionals, policy: loaded, lang, io });
+  if (command === "certs") return (await import("./certs.js")).certsCommand({ values, positionals, policy: loaded, lang, io });
 
   if (command === "policy") {
     if (values.json) {
@@ -525,7 +522,7 @@ export async function main(
       );
     } else {
       io.out(`policy file: ${loaded.file}\nregistry key: ${REGISTRY_KEY}\n`);
-      const { POLICY_KEYS } = await import("../electron/policy.js");
+      const { POLICY_KEYS } = await import("../host/policy.js");
       for (const key of Object.keys(POLICY_KEYS) as (keyof typeof POLICY_KEYS)[]) {
         io.out(`  ${key.padEnd(17)} ${JSON.stringify(loaded.policy[key])}  (${loaded.sources[key]})\n`);
       }
@@ -538,20 +535,20 @@ export async function main(
   let backend: ReaderBackend;
   if (values.demo) {
     const [{ InProcessReaders }, { createCard }] = await Promise.all([
-      import("./simulator/in-process-readers.js"),
-      import("./simulator/cards.js"),
+      import("../native-bridge/simulator/in-process-readers.js"),
+      import("../native-bridge/simulator/cards.js"),
     ]);
     const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
     demo.insert(createCard("pkcs15"));
     backend = demo;
   } else {
-    const { PcscReaders } = await import("./pcsc/pcsc-readers.js");
+    const { PcscReaders } = await import("../native-bridge/pcsc/pcsc-readers.js");
     backend = new PcscReaders(loaded.policy.readerFilter ? { readerFilter: loaded.policy.readerFilter } : {});
   }
   // --record FILE: a transcript of the card conversation, codes masked (pcsc/recording.ts).
-  let recorder: import("./pcsc/recording.js").RecordingReaders | undefined;
+  let recorder: import("../native-bridge/pcsc/recording.js").RecordingReaders | undefined;
   if (values.record !== undefined) {
-    const { RecordingReaders } = await import("./pcsc/recording.js");
+    const { RecordingReaders } = await import("../native-bridge/pcsc/recording.js");
     try {
       recorder = RecordingReaders.toFile(backend, values.record, [`recorded by pinwarden ${command}${values.demo ? " --demo" : ""}`]);
     } catch (error) {
@@ -563,7 +560,7 @@ export async function main(
     }
     backend = recorder;
   }
-  const { CardService } = await import("./service/card-service.js");
+  const { CardService } = await import("../native-bridge/service/card-service.js");
   const service = new CardService(backend, serviceOptionsOf(loaded.policy));
   try {
     await backend.ready();
@@ -608,8 +605,8 @@ export async function main(
 
     if (command === "support") {
       const [{ defaultLogDirectory }, { lastAuditFromLogs, supportResult, writeDiagnostics }] = await Promise.all([
-        import("../electron/logging.js"),
-        import("../electron/support.js"),
+        import("../host/logging.js"),
+        import("../host/support.js"),
       ]);
       const logDirectory = loaded.policy.logDirectory || defaultLogDirectory();
       const sources = { backend, service, policy: loaded, logDirectory, lastOperation: lastAuditFromLogs(logDirectory) };
@@ -757,4 +754,4 @@ export function runCli(argv: string[]): void {
   );
 }
 
-if (process.argv[1] && /native-bridge[\\/]cli\.(ts|js)$/.test(process.argv[1])) runCli(process.argv.slice(2));
+if (process.argv[1] && /(^|[\\/])cli[\\/]main\.(ts|js)$/.test(process.argv[1])) runCli(process.argv.slice(2));

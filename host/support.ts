@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
-import type { ApiResult, SupportResult } from "../renderer/contract.js";
+import type { ApiResult, SupportResult } from "../contract/api.js";
 import { redactLine } from "./logging.js";
 import { buildSupportReport, formatSupportReport, type ReportSources } from "./support-report.js";
 

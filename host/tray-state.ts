@@ -3,9 +3,9 @@
  * right-click menu with each item enabled only where it can work. Pure functions; app.ts
  * hands them to Electron's Tray and Menu.
  */
-import type { CardStatus, Language } from "../renderer/contract.js";
+import type { CardStatus, Language } from "../contract/api.js";
 // The same rules the window applies (pure functions of a status), so tray and window agree.
-import { applicationsOf, canUnlockPin, cardUnblocksWithPuk } from "../renderer/src/codes.js";
+import { applicationsOf, canUnlockPin, cardUnblocksWithPuk } from "../contract/codes.js";
 
 export const TRAY_STATES = ["no-service", "no-reader", "no-card", "unsupported", "ready", "low", "blocked", "busy"] as const;
 export type TrayState = (typeof TRAY_STATES)[number];

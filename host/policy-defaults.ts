@@ -1,7 +1,7 @@
 /**
  * The light half of machine policy: where it is read from and what it is when nothing is
  * set. No zod here: the CLI uses this to answer `readers` and `status` on a machine with no
- * policy file without loading the schema (electron/policy.ts) at all; policy.ts loads and
+ * policy file without loading the schema (host/policy.ts) at all; policy.ts loads and
  * validates whenever there is something to validate.
  *
  * POLICY_DEFAULTS repeats the `default` of each key of POLICY_KEYS: the type below makes the

@@ -2,7 +2,7 @@
  * Reading codes for the CLI without them ever being a JS string or in argv: a hidden
  * terminal prompt, or lines on standard input. Both give Secrets backed by Buffers.
  */
-import { Secret } from "./service/secret.js";
+import { Secret } from "../native-bridge/core/secret.js";
 
 const MAX_CODE = 64;
 

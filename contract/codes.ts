@@ -1,9 +1,8 @@
 /**
  * Facts the views derive from a status: the applications on the card, and how a PIN is
- * unblocked. The same rules as the tray's (electron/tray-state.ts), kept here because the
- * renderer imports nothing from outside renderer/.
+ * unblocked. One copy for the tray (host/tray-state.ts) and the window (renderer/).
  */
-import type { AppStatus, CardStatus, CodeStatus } from "../contract.js";
+import type { AppStatus, CardStatus, CodeStatus } from "./api.js";
 
 /** Every application on the card with its own codes (a status from before applications: its own codes). */
 export function applicationsOf(status: CardStatus): AppStatus[] {
