@@ -29,7 +29,8 @@ import {
   USAGE_ERRORS,
   type UsageError,
 } from "../native-bridge/service/error-catalog.js";
-import { isPinwardenError, type ErrorCode } from "../native-bridge/core/errors.js";
+import { isPinwardenError } from "../native-bridge/core/errors.js";
+import type { ErrorCode } from "../contract/errors.js";
 import { checkAgainstCard, checkNewCodePolicy, type CodeRules } from "../native-bridge/service/rules.js";
 import { wipeAll, type Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "../native-bridge/service/types.js";

@@ -6,6 +6,7 @@
  * Codes cross this boundary once, in a change or unblock request. They never come back:
  * no response, event or error carries one.
  */
+import type { ErrorCode } from "./errors.js";
 
 export type Language = "sv" | "en";
 export type CodeKind = "pin" | "puk" | "admin" | "reset";
@@ -59,38 +60,7 @@ export interface CardStatus {
   applications: AppStatus[];
 }
 
-export type ErrorCode =
-  | "PIN_WRONG"
-  | "PIN_BLOCKED"
-  | "PUK_WRONG"
-  | "PUK_BLOCKED"
-  | "ADMIN_PIN_WRONG"
-  | "ADMIN_PIN_BLOCKED"
-  | "RESET_CODE_WRONG"
-  | "RESET_CODE_BLOCKED"
-  | "CODE_NOT_DIGITS"
-  | "CODE_LENGTH"
-  | "CODE_SAME_AS_CURRENT"
-  | "CODE_WEAK"
-  | "CODE_CONFIRMATION_MISMATCH"
-  | "CODE_UNKNOWN"
-  | "OPERATION_NOT_ALLOWED"
-  | "CARD_REFUSED_CODE"
-  | "CARD_REMOVED"
-  | "CARD_RESET"
-  | "NO_CARD"
-  | "NO_READER"
-  | "READER_NOT_FOUND"
-  | "PCSC_UNAVAILABLE"
-  | "CARD_UNSUPPORTED"
-  | "CARD_IN_USE"
-  | "BUSY"
-  | "TIMEOUT"
-  | "CARD_ERROR"
-  | "CARD_KDF_UNSUPPORTED"
-  | "CARD_CODE_FORMAT"
-  | "CARD_PATH_NOT_FOUND"
-  | "REQUEST_REJECTED";
+export type { ErrorCode } from "./errors.js";
 
 export interface ApiError {
   code: ErrorCode;

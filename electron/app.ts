@@ -13,6 +13,7 @@ import { CardService } from "../native-bridge/service/card-service.js";
 import { codeName } from "../native-bridge/service/error-catalog.js";
 import { applicationsOf, unblockedByPuk } from "../contract/codes.js";
 import type { AppInfo, CardStatus, Language, StatusPush } from "../contract/api.js";
+import { isNoCard } from "../contract/errors.js";
 import { createHandlers, createStatusFeed, subscribeCardEvents, type Handlers, type StatusFeed } from "../host/handlers.js";
 import { lastAuditFromLogs, supportProvider } from "../host/support.js";
 import type { AuditEvent } from "../native-bridge/service/types.js";
@@ -237,7 +238,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     status = pushed.ok ? pushed.value : (pushed.status ?? null);
     const code = pushed.ok ? null : pushed.error.code;
     // No service, no reader and no card are states of their own, not errors of a read.
-    error = code && !["NO_CARD", "NO_READER", "PCSC_UNAVAILABLE"].includes(code) ? code : null;
+    error = code && !isNoCard(code) ? code : null;
     updateTray();
     windows.sendStatus(pushed);
     if (notifyNext && status) {

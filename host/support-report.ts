@@ -10,7 +10,7 @@ import { arch, release } from "node:os";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import type { CardService } from "../native-bridge/service/card-service.js";
 import { APP_NAMES, codeName, describeError, ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
-import type { ErrorCode } from "../native-bridge/core/errors.js";
+import type { ErrorCode } from "../contract/errors.js";
 import type { AuditEvent, CodeStatus } from "../native-bridge/service/types.js";
 import type { Language, SupportCode, SupportReport } from "../contract/api.js";
 import type { LoadedPolicy } from "./policy.js";

@@ -1,43 +1,9 @@
 /**
- * Every error a user can meet, with its stable code. The support number (PW-xxx),
- * the CLI exit code and the sentences in Swedish and English live in the catalogue
- * next to it (errors-catalog.ts) so the CLI, the UI and docs/error-codes.md agree.
+ * The error every card layer throws: a stable code (contract/errors.ts, with its class)
+ * and details that are safe to log. The support number and the sentences live in the
+ * catalogue (service/error-catalog.ts).
  */
-export const ERROR_CODES = [
-  "PIN_WRONG",
-  "PIN_BLOCKED",
-  "PUK_WRONG",
-  "PUK_BLOCKED",
-  "ADMIN_PIN_WRONG",
-  "ADMIN_PIN_BLOCKED",
-  "RESET_CODE_WRONG",
-  "RESET_CODE_BLOCKED",
-  "CODE_NOT_DIGITS",
-  "CODE_LENGTH",
-  "CODE_SAME_AS_CURRENT",
-  "CODE_WEAK",
-  "CODE_CONFIRMATION_MISMATCH",
-  "CODE_UNKNOWN",
-  "OPERATION_NOT_ALLOWED",
-  "CARD_REFUSED_CODE",
-  "CARD_REMOVED",
-  "CARD_RESET",
-  "NO_CARD",
-  "NO_READER",
-  "READER_NOT_FOUND",
-  "PCSC_UNAVAILABLE",
-  "CARD_UNSUPPORTED",
-  "CARD_IN_USE",
-  "BUSY",
-  "TIMEOUT",
-  "CARD_ERROR",
-  "CARD_KDF_UNSUPPORTED",
-  "CARD_CODE_FORMAT",
-  "CARD_PATH_NOT_FOUND",
-  "REQUEST_REJECTED",
-] as const;
-
-export type ErrorCode = (typeof ERROR_CODES)[number];
+import type { ErrorCode } from "../../contract/errors.js";
 
 /** What an error may carry besides its code. Never a code the user typed. */
 export interface ErrorDetails {

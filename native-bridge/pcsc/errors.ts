@@ -1,5 +1,6 @@
 /** Maps PC/SC return codes (as the pcsclite binding reports them) to Pinwarden errors. */
-import { PinwardenError, type ErrorCode } from "../core/errors.js";
+import { PinwardenError } from "../core/errors.js";
+import type { ErrorCode } from "../../contract/errors.js";
 
 /** SCARD_* values from pcsclite.h / winscard.h that lead somewhere specific. */
 const PCSC_CODES: Record<number, ErrorCode> = {

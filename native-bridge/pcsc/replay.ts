@@ -12,7 +12,8 @@
  * the first one, or says where the transcript goes on if CardService stopped early.
  */
 import { readFileSync } from "node:fs";
-import { ERROR_CODES, PinwardenError, type ErrorCode } from "../core/errors.js";
+import { PinwardenError } from "../core/errors.js";
+import { ERROR_CODES, type ErrorCode } from "../../contract/errors.js";
 import { formatCommand } from "./recording.js";
 import type { CardConnection, ConnectOptions, ReaderBackend, ReaderState } from "./types.js";
 

@@ -27,6 +27,7 @@ import {
   type Family,
   type TriesMap,
 } from "../profiles/profile.js";
+import { isInterrupted, isNoCard, type ErrorCode } from "../../contract/errors.js";
 import { PinwardenError, isPinwardenError } from "../core/errors.js";
 import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy, DEFAULT_RULES, type CodeRules } from "./rules.js";
 import { wipeAll, type Secret } from "../core/secret.js";
@@ -94,7 +95,8 @@ interface KnownCard {
 }
 
 const key = (app: Family, codeId: string) => `${app}/${codeId}`;
-const GONE = ["CARD_REMOVED", "CARD_RESET", "TIMEOUT", "PCSC_UNAVAILABLE"];
+/** The card (or the service) went away: nothing more is read, what was known is not trusted. */
+const gone = (code: ErrorCode) => isInterrupted(code) || isNoCard(code);
 
 export class CardService {
   readonly #backend: ReaderBackend;
@@ -538,7 +540,7 @@ export class CardService {
         }
         this.#learn(card, app, touched, failure);
         // Re-read the counters the operation can have changed, unless the card is gone.
-        if (!isPinwardenError(failure) || !GONE.includes(failure.code)) {
+        if (!isPinwardenError(failure) || !gone(failure.code)) {
           try {
             const ids = [...new Set([codeId, ...touched.map((c) => c.id)])];
             const reread = await app.profile.readTries(channel, app.layout, card.context, ids);
@@ -623,7 +625,7 @@ export class CardService {
     if (isPinwardenError(error)) {
       // After these nothing learned about the card can be trusted: a command that timed out
       // may have run on the card. The next status reads everything again.
-      if (reader && ["CARD_REMOVED", "CARD_RESET", "TIMEOUT"].includes(error.code)) this.#cards.delete(reader);
+      if (reader && isInterrupted(error.code)) this.#cards.delete(reader);
       return { ok: false, error: error.toJSON() };
     }
     // Unexpected: report as a card error, with only the error's class for support.
@@ -677,7 +679,7 @@ export class CardService {
         });
         apdus += this.lastApduCount;
         if (!read.ok) {
-          if (GONE.includes(read.error.code)) return read;
+          if (gone(read.error.code)) return read;
           list.problems.push({
             app: slot.app,
             location: slot.location,

@@ -1,6 +1,6 @@
 /** docs/error-codes.md, generated from the catalogue so the table and the code agree. */
 import { ERROR_CATALOG, USAGE_ERRORS } from "./error-catalog.js";
-import { ERROR_CODES } from "../core/errors.js";
+import { ERROR_CODES } from "../../contract/errors.js";
 import { SUPPORT_ACTIONS } from "./support-actions.js";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\{(\w+)\}/g, "‹$1›");

@@ -2,7 +2,7 @@
  * What IT support should do for each error, in Swedish and English: the third column of
  * docs/error-codes.md (the first two are the user's message in error-catalog.ts).
  */
-import type { ErrorCode } from "../core/errors.js";
+import type { ErrorCode } from "../../contract/errors.js";
 
 export const SUPPORT_ACTIONS: Record<ErrorCode, { sv: string; en: string }> = {
   PIN_WRONG: {

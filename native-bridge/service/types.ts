@@ -1,6 +1,7 @@
 /** What CardService reports: plain data, safe to log, serialise and send over IPC. */
 import type { CodeKind, Family } from "../profiles/profile.js";
-import type { ErrorCode, ErrorDetails } from "../core/errors.js";
+import type { ErrorDetails } from "../core/errors.js";
+import type { ErrorCode } from "../../contract/errors.js";
 
 /**
  * ok; low = one try left (warn before it); blocked; unknown = the card cannot tell;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CardService } from "../../native-bridge/service/card-service.js";
-import { ERROR_CODES } from "../../native-bridge/core/errors.js";
+import { ERROR_CODES } from "../../contract/errors.js";
 import { Secret } from "../../native-bridge/core/secret.js";
 import type { CardStatus, Result } from "../../native-bridge/service/types.js";
 import { createCard } from "../../native-bridge/simulator/cards.js";

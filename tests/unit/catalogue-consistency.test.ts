@@ -19,7 +19,7 @@ import {
   VALIDATION,
   type Language,
 } from "../../native-bridge/service/error-catalog.js";
-import { ERROR_CODES } from "../../native-bridge/core/errors.js";
+import { ERROR_CODES } from "../../contract/errors.js";
 import { Secret } from "../../native-bridge/core/secret.js";
 import { supportResult } from "../../host/support.js";
 import { defaultLoadedPolicy } from "../../host/policy-defaults.js";

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ERROR_CATALOG } from "../../native-bridge/service/error-catalog.js";
-import { ERROR_CODES } from "../../native-bridge/core/errors.js";
+import { ERROR_CODES } from "../../contract/errors.js";
 
 describe("docs/cli.md", () => {
   const doc = readFileSync("docs/cli.md", "utf8");

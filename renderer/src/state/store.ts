@@ -8,14 +8,13 @@
  */
 import { create } from "zustand";
 import type { ApiError, AppFamily, AppInfo, CardStatus, PinwardenApi, StatusPush } from "../../../contract/api.js";
+import { isNoCard } from "../../../contract/errors.js";
 
 export type View =
   | { name: "status" }
   | { name: "support" }
   | { name: "change"; pinId?: string; app?: AppFamily }
   | { name: "unlock"; pinId?: string; app?: AppFamily };
-
-const NO_CARD = ["NO_CARD", "NO_READER", "PCSC_UNAVAILABLE"];
 
 export interface LastOperation {
   operation: "changePin" | "unblockPin";
@@ -98,7 +97,7 @@ export const useApp = create<AppState>((set, get) => ({
         status: r.status ?? null,
         statusError: r.error,
         loading: false,
-        cardPresent: !NO_CARD.includes(r.error.code),
+        cardPresent: !isNoCard(r.error.code),
       });
   },
 
