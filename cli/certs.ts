@@ -11,7 +11,7 @@ import type { LoadedPolicy } from "../host/policy.js";
 import { warnsAbout } from "../native-bridge/certs/index.js";
 import type { CardCertificate, CertificateList, CertificateRole } from "../native-bridge/certs/types.js";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
-import { FAMILIES, type Family } from "../native-bridge/profiles/profile.js";
+import { FAMILIES, type Family } from "../contract/families.js";
 import { codeName, describeError, ERROR_CATALOG, EXIT, type Language } from "../native-bridge/service/error-catalog.js";
 import type { ErrorInfo } from "../native-bridge/service/types.js";
 

@@ -34,7 +34,7 @@ import type { ErrorCode } from "../contract/errors.js";
 import { checkAgainstCard, checkNewCodePolicy, type CodeRules } from "../native-bridge/service/rules.js";
 import { wipeAll, type Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "../native-bridge/service/types.js";
-import { FAMILIES, type Family } from "../native-bridge/profiles/profile.js";
+import { FAMILIES, type Family } from "../contract/families.js";
 // Machine policy is pure code (zod, a file, `reg query`); it lives with the app in electron/
 // and the CLI obeys it too, so a support check on the command line sees the same rules.
 // Start-up: only what every command needs is imported here. The card service, the PC/SC

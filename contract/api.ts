@@ -7,12 +7,19 @@
  * no response, event or error carries one.
  */
 import type { ErrorCode } from "./errors.js";
+import type { Family } from "./families.js";
 
 export type Language = "sv" | "en";
 export type CodeKind = "pin" | "puk" | "admin" | "reset";
+/**
+ * ok; low = one try left (warn before it); blocked; unknown = the card cannot tell;
+ * unavailable = a code that is not set: an OpenPGP resetting code (its counter reads 0 from
+ * the start), a PKCS#15 PIN whose AODF entry is not initialized.
+ */
 export type CodeState = "ok" | "low" | "blocked" | "unknown" | "unavailable";
 
-export type AppFamily = "pkcs15" | "piv" | "openpgp";
+/** A card family (contract/families.ts), as the renderer names it. */
+export type AppFamily = Family;
 
 export interface CodeStatus {
   id: string;
@@ -22,7 +29,10 @@ export interface CodeStatus {
   kind: CodeKind;
   /** null = the card does not say (or could not be asked without risking a try). */
   triesLeft: number | null;
-  /** false: the count is not known; the wizard warns before sending. */
+  /**
+   * true: the count came from the card just now (read, or its answer to this operation);
+   * false: not known, or only as of an earlier answer. The wizard warns before sending.
+   */
   triesKnown: boolean;
   /** The limit, from the card or a documented fact; null = not known (no "of N", no dots). */
   maxTries: number | null;

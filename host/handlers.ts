@@ -5,6 +5,7 @@
  * being echoed. Codes become Secrets at once; CardService wipes them.
  */
 import { z } from "zod";
+import { FAMILIES } from "../contract/families.js";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import type { CardService } from "../native-bridge/service/card-service.js";
 import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
@@ -15,18 +16,12 @@ import type { SupportProvider } from "./support.js";
 
 const codeId = z.string().regex(/^[a-z0-9-]{1,32}$/);
 const code = z.string().min(1).max(64);
-const app = z.enum(["pkcs15", "piv", "openpgp"]);
+const app = z.enum(FAMILIES);
 
 export const changePinSchema = z.strictObject({ pinId: codeId, current: code, next: code, app: app.optional() });
 export const unblockPinSchema = z.strictObject({ pinId: codeId, puk: code, next: code, app: app.optional(), using: codeId.optional() });
 
 export const REJECTED: ApiError = { code: "REQUEST_REJECTED", support: ERROR_CATALOG.REQUEST_REJECTED.support };
-
-/** Service status → contract status. The assignment is the compile-time check that they agree. */
-function toContract(status: ServiceStatus): CardStatus {
-  const contract: CardStatus = status;
-  return contract;
-}
 
 /** An error of the contract with its support number, for states known without a card read. */
 export function apiError(errorCode: ApiError["code"]): { ok: false; error: ApiError } {
@@ -34,14 +29,14 @@ export function apiError(errorCode: ApiError["code"]): { ok: false; error: ApiEr
 }
 
 export function toApi(result: Result<ServiceStatus>): ApiResult<CardStatus> {
-  if (result.ok) return { ok: true, value: toContract(result.value) };
+  if (result.ok) return { ok: true, value: result.value };
   const { code: errorCode, ...details } = result.error;
   const error: ApiError = { code: errorCode, support: ERROR_CATALOG[errorCode].support };
   // Copy only the fields the contract knows; `technical` stays on the machine side.
   for (const key of ["triesLeft", "codeId", "minLength", "maxLength", "atr", "reader"] as const) {
     if (details[key] !== undefined) (error as unknown as Record<string, unknown>)[key] = details[key];
   }
-  return result.status ? { ok: false, error, status: toContract(result.status) } : { ok: false, error };
+  return result.status ? { ok: false, error, status: result.status } : { ok: false, error };
 }
 
 export interface Handlers {

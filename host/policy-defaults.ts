@@ -8,6 +8,7 @@
  * key set exact, and tests/unit/cli-bundle.test.ts checks the values equal defaultPolicy().
  */
 import { win32 } from "node:path";
+import { FAMILIES } from "../contract/families.js";
 import type { LoadedPolicy, Policy, PolicyKey, PolicySource } from "./policy.js";
 
 export const REGISTRY_KEY = "HKLM\\SOFTWARE\\Policies\\Pinwarden";
@@ -42,7 +43,7 @@ export const POLICY_DEFAULTS: Readonly<Policy> = {
   readerFilter: "",
   logLevel: "info",
   logDirectory: "",
-  cardFamilies: ["pkcs15", "piv", "openpgp"],
+  cardFamilies: [...FAMILIES],
   trustEmptyVerify: false,
   certificateWarnings: true,
   certificateWarningDays: 60,

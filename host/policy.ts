@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { FAMILIES, type Family } from "../contract/families.js";
 import { policyFilePath, PUK_HELP_DEFAULT, REGISTRY_KEY } from "./policy-defaults.js";
 
 // The file's place and the registry key live in the zod-free policy-defaults.ts (the CLI's fast path).
@@ -146,12 +147,12 @@ export const POLICY_KEYS = {
     example: "C:\\ProgramData\\Pinwarden\\logs",
   },
   cardFamilies: {
-    schema: z.array(z.enum(["pkcs15", "piv", "openpgp"])).min(1),
-    default: ["pkcs15", "piv", "openpgp"] as ("pkcs15" | "piv" | "openpgp")[],
-    type: 'list of "pkcs15", "piv", "openpgp"',
+    schema: z.array(z.enum(FAMILIES)).min(1),
+    default: [...FAMILIES] as Family[],
+    type: `list of ${FAMILIES.map((f) => `"${f}"`).join(", ")}`,
     en: "Order in which a card's applications are looked for and shown; every supported application on a card is shown.",
     sv: "Ordning i vilken kortets applikationer söks och visas; alla applikationer som stöds visas.",
-    example: ["pkcs15", "piv", "openpgp"],
+    example: [...FAMILIES],
   },
   trustEmptyVerify: {
     schema: z.boolean(),

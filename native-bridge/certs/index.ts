@@ -2,7 +2,7 @@
  * The certificate readers of the card families. CardService reads the certificates one
  * per queued task, so a status read is never held up by more than one certificate.
  */
-import type { Family } from "../profiles/profile.js";
+import type { Family } from "../../contract/families.js";
 import { openpgpCertificates } from "./openpgp.js";
 import { pivCertificates } from "./piv.js";
 import { pkcs15Certificates } from "./pkcs15.js";

@@ -2,7 +2,8 @@
  * Certificates on the card (issue 14): where each one is, and what a person needs to know
  * about it. Reading them needs no PIN: certificates are public objects on every family.
  */
-import type { CardLayout, Family } from "../profiles/profile.js";
+import type { CardLayout } from "../profiles/profile.js";
+import type { Family } from "../../contract/families.js";
 import type { ApduChannel } from "../pcsc/channel.js";
 
 /**

@@ -14,7 +14,7 @@
  * - Try limits are not in PKCS#15's AODF: only a card's manual says them.
  */
 import { fromHex } from "../core/bytes.js";
-import type { Family } from "./profile.js";
+import type { Family } from "../../contract/families.js";
 
 export interface CardKnowledge {
   /** What the card was recognised as, for the support view ("CardOS 5.3", "unknown"). */

@@ -1,19 +1,17 @@
 /**
  * What a card family must tell Pinwarden: how to recognise the card, which codes it
  * has, how to read their tries without spending one, how to change and unblock.
- * A new family is one new file here plus its twin in simulator/.
+ * A new family is one new file here plus its twin in simulator/ (and its row in
+ * contract/families.ts, its names in the catalogues).
  */
+import type { CodeKind } from "../../contract/api.js";
+import type { Family } from "../../contract/families.js";
 import type { Status } from "../apdu/status.js";
 import { swHex } from "../apdu/status.js";
 import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 import type { CardKnowledge } from "./card-knowledge.js";
-
-export const FAMILIES = ["pkcs15", "piv", "openpgp"] as const;
-export type Family = (typeof FAMILIES)[number];
-
-export type CodeKind = "pin" | "puk" | "admin" | "reset";
 
 export interface CodeInfo {
   /** Stable id: auth, sign, puk (pkcs15); auth, puk (piv); user, admin, reset (openpgp). */

@@ -19,14 +19,13 @@ import { pkcs15Profile } from "../profiles/pkcs15.js";
 import {
   codeById,
   FAIL_CODES,
-  FAMILIES,
   type CardContext,
   type CardLayout,
   type CardProfile,
   type CodeInfo,
-  type Family,
   type TriesMap,
 } from "../profiles/profile.js";
+import { FAMILIES, type Family } from "../../contract/families.js";
 import { isInterrupted, isNoCard, type ErrorCode } from "../../contract/errors.js";
 import { PinwardenError, isPinwardenError } from "../core/errors.js";
 import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy, DEFAULT_RULES, type CodeRules } from "./rules.js";

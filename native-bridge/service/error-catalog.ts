@@ -8,6 +8,7 @@
  * A third language is one more key in each table.
  */
 import { ERROR_CODES, EXIT, exitCodeOf, type ErrorCode } from "../../contract/errors.js";
+import type { Family } from "../../contract/families.js";
 import type { ErrorDetails } from "../core/errors.js";
 
 export type Language = "sv" | "en";
@@ -281,7 +282,7 @@ export const CODE_NAMES = {
 } satisfies Record<Language, Record<string, string | Record<string, string>>>;
 
 /** The applications as the app names them (renderer status.apps). */
-export const APP_NAMES: Record<Language, Record<"pkcs15" | "piv" | "openpgp", string>> = {
+export const APP_NAMES: Record<Language, Record<Family, string>> = {
   sv: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
   en: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
 };

@@ -4,7 +4,8 @@
  * apply to every code typed. A current code is only held to the card's bounds, so a
  * user whose old PIN predates a stricter policy can still change it.
  */
-import type { CodeInfo, CodeKind } from "../profiles/profile.js";
+import type { CodeInfo } from "../profiles/profile.js";
+import type { CodeKind } from "../../contract/api.js";
 import { PinwardenError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 

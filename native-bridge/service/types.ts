@@ -1,59 +1,18 @@
 /** What CardService reports: plain data, safe to log, serialise and send over IPC. */
-import type { CodeKind, Family } from "../profiles/profile.js";
+import type { Family } from "../../contract/families.js";
 import type { ErrorDetails } from "../core/errors.js";
+import type * as Contract from "../../contract/api.js";
+import type { CodeKind } from "../../contract/api.js";
 import type { ErrorCode } from "../../contract/errors.js";
 
 /**
- * ok; low = one try left (warn before it); blocked; unknown = the card cannot tell;
- * unavailable = a code that is not set: an OpenPGP resetting code (its counter reads 0 from
- * the start), a PKCS#15 PIN whose AODF entry is not initialized.
+ * The statuses the service reports are the contract's (contract/api.ts), with what the
+ * service always knows made required: each code's application, and every application.
  */
-export type CodeState = "ok" | "low" | "blocked" | "unknown" | "unavailable";
-
-export interface CodeStatus {
-  id: string;
-  /** The application the code belongs to (ids are per application: PIV's "auth" is not PKCS#15's). */
-  app: Family;
-  label: string;
-  kind: CodeKind;
-  /** null = the card does not say (or could not be asked without risking a try). */
-  triesLeft: number | null;
-  /** triesLeft !== null: the count came from the card (read, or its answer to an operation). */
-  triesKnown: boolean;
-  /** The limit, from the card or a documented fact about it; null = not known. */
-  maxTries: number | null;
-  blocked: boolean;
-  state: CodeState;
-  minLength: number;
-  maxLength: number;
-  numeric: boolean;
-  /** What a current code may hold: "digits" only where the card's encoding needs it. */
-  charset: "digits" | "any";
-  unblockedBy?: string;
-  /** Other codes the person may unblock this one with (OpenPGP: the resetting code). */
-  alsoUnblockedBy?: string[];
-  canChange: boolean;
-  canUnblock: boolean;
-}
-
-/** One application on the card (a security key carries PIV and OpenPGP side by side). */
-export interface AppStatus {
-  app: Family;
-  serial: string | null;
-  label: string | null;
-  codes: CodeStatus[];
-}
-
-export interface CardStatus {
-  reader: string;
-  /** `profile` is the application `codes` belong to; `knownAs`: the card-knowledge row ("unknown"). */
-  card: { profile: Family; atr: string; serial: string | null; label: string | null; knownAs: string };
-  /** The application this status is about (the one asked for, else the first). */
-  app: Family;
-  codes: CodeStatus[];
-  /** Every application found on the card, in the policy's order, this one included. */
-  applications: AppStatus[];
-}
+export type CodeState = Contract.CodeState;
+export type CodeStatus = Contract.CodeStatus & { app: Family };
+export type AppStatus = Omit<Contract.AppStatus, "codes"> & { codes: CodeStatus[] };
+export type CardStatus = Omit<Contract.CardStatus, "codes" | "applications"> & { codes: CodeStatus[]; applications: AppStatus[] };
 
 export interface ErrorInfo extends ErrorDetails {
   code: ErrorCode;

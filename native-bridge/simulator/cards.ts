@@ -4,8 +4,10 @@ import { Pkcs15Card, type Pkcs15Quirk } from "./pkcs15-card.js";
 import { CompositeCard } from "./composite-card.js";
 import { PivCard } from "./piv-card.js";
 import type { VirtualCard, VirtualCardOptions } from "./virtual-card.js";
+import type { Family } from "../../contract/families.js";
 
-export type SimProfile = "pkcs15" | "piv" | "openpgp";
+/** A virtual card per family (contract/families.ts): `Record<Family, …>` below misses none. */
+export type SimProfile = Family;
 
 export interface SimCodes {
   /** pkcs15: identification PIN; piv: PIN; openpgp: PW1. */

@@ -16,6 +16,7 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { findOpenssl } from "../certs/test-ca.js";
+import { FAMILIES, isFamily } from "../../contract/families.js";
 import { createCard, type SimProfile } from "./cards.js";
 import { isPkcs15Quirk, PKCS15_QUIRKS } from "./pkcs15-card.js";
 import { insertIntoVpcd, VPCD_PORT } from "./vpcd-client.js";
@@ -50,8 +51,8 @@ if (values.help) {
   process.exit(0);
 }
 const profile = values.profile as SimProfile;
-if (!["pkcs15", "piv", "openpgp"].includes(profile)) {
-  process.stderr.write(`unknown profile ${JSON.stringify(profile)}: use pkcs15, piv or openpgp\n`);
+if (!isFamily(profile)) {
+  process.stderr.write(`unknown profile ${JSON.stringify(profile)}: use ${FAMILIES.join(", ")}\n`);
   process.exit(2);
 }
 const kdf = values.kdf;
