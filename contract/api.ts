@@ -1,11 +1,12 @@
 /**
  * The contract between the renderer and whatever runs the card service: Electron's
- * preload (as `window.pinwarden`) or the preview bridge. Types only, plus the channel
- * names; the renderer imports nothing else from outside renderer/.
+ * preload (as `window.pinwarden`) or the preview bridge. Types only; the calls and their
+ * channels are the table in calls.ts. The renderer imports nothing from outside contract/.
  *
  * Codes cross this boundary once, in a change or unblock request. They never come back:
  * no response, event or error carries one.
  */
+import type { CallMethods } from "./calls.js";
 import type { ErrorCode } from "./errors.js";
 import type { Family } from "./families.js";
 
@@ -125,23 +126,8 @@ export interface NavigateEvent {
 
 export type AppEvent = CardEvent | NavigateEvent;
 
-export interface ChangePinRequest {
-  pinId: string;
-  current: string;
-  next: string;
-  /** The application, on a card that carries several (default: the first). */
-  app?: AppFamily;
-}
-
-export interface UnblockPinRequest {
-  pinId: string;
-  /** The unblocking code the person typed: a PUK, an admin PIN or a resetting code. */
-  puk: string;
-  next: string;
-  app?: AppFamily;
-  /** Id of the unblocking code typed, where the PIN has several (OpenPGP: "admin" or "reset"). */
-  using?: string;
-}
+/** The requests that carry codes: their types are their schemas' (contract/requests.ts). */
+export type { ChangePinRequest, UnblockPinRequest } from "./requests.js";
 
 /**
  * What the main process read after a card event (or a change), pushed to every window:
@@ -201,15 +187,8 @@ export interface SupportResult {
   text: Record<Language, string>;
 }
 
-export interface PinwardenApi {
-  info(): Promise<AppInfo>;
-  /** Reads the card again (a person asked: "Uppdatera"); the result is pushed to every listener too. */
-  status(): Promise<ApiResult<CardStatus>>;
-  changePin(request: ChangePinRequest): Promise<ApiResult<CardStatus>>;
-  unblockPin(request: UnblockPinRequest): Promise<ApiResult<CardStatus>>;
-  support(): Promise<SupportResult>;
-  /** Writes the diagnostics zip (report and redacted logs); resolves with where it went. */
-  exportDiagnostics(): Promise<ApiResult<{ path: string }>>;
+/** `window.pinwarden`: the exposed calls of the table (contract/calls.ts) and two subscriptions. */
+export interface PinwardenApi extends Omit<CallMethods, "latestStatus"> {
   /** Calls `listener` for every reader, card or navigation event until the returned function is called. */
   subscribe(listener: (event: AppEvent) => void): () => void;
   /**
@@ -219,21 +198,6 @@ export interface PinwardenApi {
    */
   onStatus(listener: (status: StatusPush) => void): () => void;
 }
-
-/** IPC channel names (Electron) and HTTP paths (preview bridge) for the calls above. */
-export const CHANNELS = {
-  info: "pinwarden:info",
-  status: "pinwarden:status",
-  changePin: "pinwarden:change-pin",
-  unblockPin: "pinwarden:unblock-pin",
-  support: "pinwarden:support",
-  exportDiagnostics: "pinwarden:export-diagnostics",
-  events: "pinwarden:events",
-  /** main → window: a StatusPush after each card event or operation. */
-  statusPush: "pinwarden:status-push",
-  /** window → main: the latest StatusPush (no card read), or null before the first. */
-  latestStatus: "pinwarden:latest-status",
-} as const;
 
 declare global {
   interface Window {

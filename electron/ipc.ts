@@ -5,7 +5,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent } from "electron";
 import type { Logger } from "winston";
-import { CHANNELS } from "../contract/api.js";
+import { CALL_NAMES, CALLS } from "../contract/calls.js";
 import { REJECTED, type Handlers } from "../host/handlers.js";
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
@@ -20,16 +20,14 @@ export function registerIpc(ipcMain: IpcMain, handlers: Handlers, trusted: Sende
       }
       return call(payload);
     };
-  const calls: [string, (payload: unknown) => Promise<unknown>][] = [
-    [CHANNELS.info, () => handlers.info()],
-    [CHANNELS.status, () => handlers.status()],
-    [CHANNELS.latestStatus, () => handlers.latestStatus()],
-    [CHANNELS.support, () => handlers.support()],
-    [CHANNELS.exportDiagnostics, () => handlers.exportDiagnostics()],
-    [CHANNELS.changePin, (p) => handlers.changePin(p)],
-    [CHANNELS.unblockPin, (p) => handlers.unblockPin(p)],
-  ];
-  for (const [channel, call] of calls) ipcMain.handle(channel, guard(channel, call));
+  // Every row of the table of calls, on its channel, behind the sender check.
+  for (const name of CALL_NAMES) {
+    const { channel } = CALLS[name];
+    ipcMain.handle(
+      channel,
+      guard(channel, (payload): Promise<unknown> => handlers[name](payload)),
+    );
+  }
 }
 
 /** The sender check for a window manager: our webContents, its main frame, our page. */

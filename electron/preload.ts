@@ -1,22 +1,28 @@
 /**
- * Runs in the sandboxed renderer before the page: exposes the contract's named methods as
- * `window.pinwarden`, never ipcRenderer itself.
+ * Runs in the sandboxed renderer before the page: exposes the table's calls
+ * (contract/calls.ts) as `window.pinwarden`, each on its own channel, and never
+ * ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from "electron";
-import { CHANNELS, type AppEvent, type PinwardenApi, type StatusPush } from "../contract/api.js";
+import type { AppEvent, PinwardenApi, StatusPush } from "../contract/api.js";
+import { CALL_NAMES, CALLS, PUSH_CHANNELS } from "../contract/calls.js";
+
+const calls = Object.fromEntries(
+  CALL_NAMES.filter((name) => CALLS[name].exposed).map((name) => [
+    name,
+    // A call that takes no request forwards nothing, whatever the page passes.
+    (request?: unknown) =>
+      CALLS[name].takesRequest ? ipcRenderer.invoke(CALLS[name].channel, request) : ipcRenderer.invoke(CALLS[name].channel),
+  ]),
+) as unknown as Omit<PinwardenApi, "subscribe" | "onStatus">;
 
 const api: PinwardenApi = {
-  info: () => ipcRenderer.invoke(CHANNELS.info),
-  status: () => ipcRenderer.invoke(CHANNELS.status),
-  changePin: (request) => ipcRenderer.invoke(CHANNELS.changePin, request),
-  unblockPin: (request) => ipcRenderer.invoke(CHANNELS.unblockPin, request),
-  support: () => ipcRenderer.invoke(CHANNELS.support),
-  exportDiagnostics: () => ipcRenderer.invoke(CHANNELS.exportDiagnostics),
+  ...calls,
   subscribe(listener) {
     const handler = (_event: IpcRendererEvent, appEvent: AppEvent) => listener(appEvent);
-    ipcRenderer.on(CHANNELS.events, handler);
+    ipcRenderer.on(PUSH_CHANNELS.events, handler);
     return () => {
-      ipcRenderer.off(CHANNELS.events, handler);
+      ipcRenderer.off(PUSH_CHANNELS.events, handler);
     };
   },
   onStatus(listener) {
@@ -27,13 +33,13 @@ const api: PinwardenApi = {
       pushed = true;
       listener(status);
     };
-    ipcRenderer.on(CHANNELS.statusPush, handler);
-    void ipcRenderer.invoke(CHANNELS.latestStatus).then((status: StatusPush | null) => {
+    ipcRenderer.on(PUSH_CHANNELS.statusPush, handler);
+    void ipcRenderer.invoke(CALLS.latestStatus.channel).then((status: StatusPush | null) => {
       if (active && !pushed && status) listener(status);
     });
     return () => {
       active = false;
-      ipcRenderer.off(CHANNELS.statusPush, handler);
+      ipcRenderer.off(PUSH_CHANNELS.statusPush, handler);
     };
   },
 };

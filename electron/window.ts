@@ -4,7 +4,7 @@
  */
 import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Session, WebContents } from "electron";
 import type { AppEvent, StatusPush } from "../contract/api.js";
-import { CHANNELS } from "../contract/api.js";
+import { CHANNELS } from "../contract/calls.js";
 
 /** The renderer talks to main over IPC only: nothing to connect to, nothing remote. */
 export const CSP = [

@@ -4,22 +4,15 @@
  * payload is checked against a schema first; a payload that fails is rejected without
  * being echoed. Codes become Secrets at once; CardService wipes them.
  */
-import { z } from "zod";
-import { FAMILIES } from "../contract/families.js";
+import { CALL_NAMES, type CallName, type RequestOf, type ResponseOf } from "../contract/calls.js";
+import { REQUEST_SCHEMAS } from "../contract/requests.js";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import type { CardService } from "../native-bridge/service/card-service.js";
 import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
 import { Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus as ServiceStatus, Result } from "../native-bridge/service/types.js";
-import type { ApiError, ApiResult, AppInfo, CardEvent, CardStatus, StatusPush, SupportResult } from "../contract/api.js";
+import type { ApiError, ApiResult, AppInfo, CardEvent, CardStatus, StatusPush } from "../contract/api.js";
 import type { SupportProvider } from "./support.js";
-
-const codeId = z.string().regex(/^[a-z0-9-]{1,32}$/);
-const code = z.string().min(1).max(64);
-const app = z.enum(FAMILIES);
-
-export const changePinSchema = z.strictObject({ pinId: codeId, current: code, next: code, app: app.optional() });
-export const unblockPinSchema = z.strictObject({ pinId: codeId, puk: code, next: code, app: app.optional(), using: codeId.optional() });
 
 export const REJECTED: ApiError = { code: "REQUEST_REJECTED", support: ERROR_CATALOG.REQUEST_REJECTED.support };
 
@@ -39,17 +32,14 @@ export function toApi(result: Result<ServiceStatus>): ApiResult<CardStatus> {
   return result.status ? { ok: false, error, status: result.status } : { ok: false, error };
 }
 
-export interface Handlers {
-  info(): Promise<AppInfo>;
-  support(): Promise<SupportResult>;
-  exportDiagnostics(): Promise<ApiResult<{ path: string }>>;
-  /** Reads the card (a person asked); with a feed, the result goes to every listener too. */
-  status(): Promise<ApiResult<CardStatus>>;
-  /** The feed's latest status, without reading the card; null before the first read. */
-  latestStatus(): Promise<StatusPush | null>;
-  changePin(payload: unknown): Promise<ApiResult<CardStatus>>;
-  unblockPin(payload: unknown): Promise<ApiResult<CardStatus>>;
-}
+/**
+ * One handler per row of the table of calls (contract/calls.ts). Each takes the payload as
+ * it came and checks it against the row's schema first: a payload that fails is rejected
+ * (REQUEST_REJECTED) without being echoed or logged.
+ */
+export type Handlers = { [K in CallName]: (payload?: unknown) => Promise<ResponseOf<K>> };
+/** What the host does for each call, given a request that passed its schema. */
+type Implementations = { [K in CallName]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
 
 export interface HandlerHooks {
   /** A payload failed its schema (logged by the caller, without the payload). */
@@ -68,33 +58,37 @@ export function createHandlers(service: CardService, info: () => AppInfo, suppor
     if (feed && (result.ok || result.status)) feed.publish(result.ok ? result : { ok: true, value: result.status! });
     return result;
   };
-  return {
+  const implementations: Implementations = {
     support: () => support.support(),
     exportDiagnostics: () => support.exportDiagnostics(),
     info: async () => info(),
+    /** Reads the card (a person asked); with a feed, the result goes to every listener too. */
     status: async () => (feed ? feed.refresh() : toApi(await service.status())),
+    /** The feed's latest status, without reading the card; null before the first read. */
     latestStatus: async () => feed?.latest() ?? null,
-    async changePin(payload) {
-      const parsed = changePinSchema.safeParse(payload);
-      if (!parsed.success) {
-        onRejected?.("changePin");
-        return { ok: false, error: REJECTED };
-      }
-      const { pinId, current, next, app: family } = parsed.data;
+    async changePin({ pinId, current, next, app: family }) {
       const options = family ? { app: family } : {};
       return done(toApi(await around(() => service.changePin(pinId, Secret.fromString(current), Secret.fromString(next), options))));
     },
-    async unblockPin(payload) {
-      const parsed = unblockPinSchema.safeParse(payload);
-      if (!parsed.success) {
-        onRejected?.("unblockPin");
-        return { ok: false, error: REJECTED };
-      }
-      const { pinId, puk, next, app: family, using } = parsed.data;
+    async unblockPin({ pinId, puk, next, app: family, using }) {
       const options = { ...(family ? { app: family } : {}), ...(using ? { using } : {}) };
       return done(toApi(await around(() => service.unblockPin(pinId, Secret.fromString(puk), Secret.fromString(next), options))));
     },
   };
+  const checked = <K extends CallName>(name: K) => {
+    const schema = REQUEST_SCHEMAS[name] as { safeParse(p: unknown): { success: boolean; data?: unknown } } | null;
+    const run = implementations[name] as (request: unknown) => Promise<ResponseOf<K>>;
+    return async (payload?: unknown): Promise<ResponseOf<K>> => {
+      if (!schema) return run(undefined);
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        onRejected?.(name);
+        return { ok: false, error: REJECTED } as ResponseOf<K>;
+      }
+      return run(parsed.data);
+    };
+  };
+  return Object.fromEntries(CALL_NAMES.map((name) => [name, checked(name)])) as Handlers;
 }
 
 /**

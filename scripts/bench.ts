@@ -30,7 +30,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
-import type { Family } from "../contract/families.js";
+import { FAMILIES, type Family } from "../contract/families.js";
 import { CardService } from "../native-bridge/service/card-service.js";
 import { Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus, Result } from "../native-bridge/service/types.js";
@@ -625,7 +625,7 @@ async function benchPrograms(transport: Transport, opts: BenchOptions, report: R
       after: stopGnupg,
     },
   ];
-  for (const family of ["pkcs15", "piv", "openpgp"] as const) {
+  for (const family of FAMILIES) {
     const card = createCard(family);
     try {
       await withTimeout(`inserting the ${family} card`, T, transport.insert(card));

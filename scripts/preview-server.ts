@@ -17,6 +17,7 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "vite";
+import { CALL_NAMES, CALLS } from "../contract/calls.js";
 import { createHandlers, createStatusFeed, subscribeCardEvents } from "../host/handlers.js";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
@@ -190,12 +191,9 @@ const server = createServer((req, res) => {
     }
     if (!tokenOk(req.headers["x-pinwarden-token"] as string | undefined)) return send(res, 401, { error: "token" });
     try {
-      if (req.method === "GET" && route === "info") return send(res, 200, await handlers.info());
-      if (req.method === "GET" && route === "status") return send(res, 200, await handlers.status());
-      if (req.method === "POST" && route === "change-pin") return send(res, 200, await handlers.changePin(await readJson(req)));
-      if (req.method === "POST" && route === "unblock-pin") return send(res, 200, await handlers.unblockPin(await readJson(req)));
-      if (req.method === "GET" && route === "support") return send(res, 200, await handlers.support());
-      if (req.method === "POST" && route === "export-diagnostics") return send(res, 200, await handlers.exportDiagnostics());
+      // The table of calls (contract/calls.ts): its route and method; a request body only where it takes one.
+      const name = CALL_NAMES.find((n) => CALLS[n].route === route && CALLS[n].method === req.method);
+      if (name) return send(res, 200, await handlers[name](CALLS[name].takesRequest ? await readJson(req) : undefined));
       return send(res, 404, { error: "no such route" });
     } catch {
       // Never echo what came in: it may hold a code.

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { startApp, type RunningApp } from "../../electron/app.js";
 import { PcscReaders } from "../../native-bridge/pcsc/pcsc-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import { CHANNELS } from "../../contract/api.js";
+import { CHANNELS } from "../../contract/calls.js";
 import { fakeElectron, FakeBrowserWindow, policyFrom } from "../unit/electron-fakes.js";
 import { READER_0, vpcdRig } from "./pcsc-rig.js";
 

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CSP } from "../../electron/window.js";
-import { CHANNELS } from "../../contract/api.js";
+import { CHANNELS } from "../../contract/calls.js";
 import { StandInElectron, type StandInBrowserWindow } from "./electron-stand-in.js";
 import { startMain } from "./main-loader.js";
 import { logText, shot, startShellApp, until, usePolicy, type ShellApp } from "./rig.js";

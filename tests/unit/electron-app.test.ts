@@ -4,7 +4,7 @@ import winston from "winston";
 import { Writable } from "node:stream";
 import { startApp, type RunningApp } from "../../electron/app.js";
 import { CSP } from "../../electron/window.js";
-import { CHANNELS } from "../../contract/api.js";
+import { CHANNELS } from "../../contract/calls.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { UnknownCardForTests } from "../shared/unknown-card.js";

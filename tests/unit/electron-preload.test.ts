@@ -1,6 +1,6 @@
 /** The preload exposes the contract's named methods and nothing of ipcRenderer (electron mocked). */
 import { describe, expect, it, vi } from "vitest";
-import { CHANNELS } from "../../contract/api.js";
+import { CHANNELS } from "../../contract/calls.js";
 
 const exposed: Record<string, unknown> = {};
 const invoked: unknown[][] = [];

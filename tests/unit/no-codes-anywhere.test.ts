@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { startApp, type RunningApp } from "../../electron/app.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import { CHANNELS } from "../../contract/api.js";
+import { CHANNELS } from "../../contract/calls.js";
 import { fakeElectron, FakeBrowserWindow, policyFrom } from "./electron-fakes.js";
 
 const PAGE = "file:///opt/pinwarden/dist/renderer/index.html";

@@ -5,6 +5,7 @@
  * the packaged app; there the preload provides `window.pinwarden` over IPC.
  */
 import type { AppEvent, PinwardenApi, StatusPush } from "../../../contract/api.js";
+import { CALL_NAMES, CALLS } from "../../../contract/calls.js";
 
 export function createHttpApi(token: string, base = ""): PinwardenApi {
   const call = async <T>(path: string, body?: unknown): Promise<T> => {
@@ -42,13 +43,16 @@ export function createHttpApi(token: string, base = ""): PinwardenApi {
     }
   };
 
+  // Every exposed row of the table of calls: GET without a body, POST with the request (or {}).
+  const calls = Object.fromEntries(
+    CALL_NAMES.filter((name) => CALLS[name].exposed).map((name) => {
+      const { route, method, takesRequest } = CALLS[name];
+      return [name, (body?: unknown) => call(route, method === "GET" ? undefined : takesRequest ? body : {})];
+    }),
+  ) as unknown as Omit<PinwardenApi, "subscribe" | "onStatus">;
+
   return {
-    info: () => call("info"),
-    status: () => call("status"),
-    changePin: (request) => call("change-pin", request),
-    unblockPin: (request) => call("unblock-pin", request),
-    support: () => call("support"),
-    exportDiagnostics: () => call("export-diagnostics", {}),
+    ...calls,
     subscribe(listener) {
       eventListeners.add(listener);
       open();
