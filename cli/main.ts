@@ -31,7 +31,8 @@ import {
 } from "../native-bridge/service/error-catalog.js";
 import { isPinwardenError } from "../native-bridge/core/errors.js";
 import type { ErrorCode } from "../contract/errors.js";
-import { checkAgainstCard, checkNewCodePolicy, type CodeRules } from "../native-bridge/service/rules.js";
+import { checkAgainstCard, checkNewCodePolicy } from "../native-bridge/service/rules.js";
+import type { CodeRules } from "../contract/rules.js";
 import { wipeAll, type Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "../native-bridge/service/types.js";
 import { FAMILIES, type Family } from "../contract/families.js";

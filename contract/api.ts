@@ -8,6 +8,7 @@
  */
 import type { CallMethods } from "./calls.js";
 import type { ErrorCode } from "./errors.js";
+import type { CodeRules } from "./rules.js";
 import type { Family } from "./families.js";
 
 export type Language = "sv" | "en";
@@ -87,13 +88,7 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError; status?: CardStatus };
 
-/** The rules the wizards check before anything is sent (the card service checks them again). */
-export interface CodeRules {
-  pin: { minLength: number; maxLength: number };
-  puk: { minLength: number; maxLength: number };
-  digitsOnly: boolean;
-  rejectWeakCodes: boolean;
-}
+export type { CodeRules } from "./rules.js";
 
 export interface AppInfo {
   rules: CodeRules;

@@ -1,6 +1,6 @@
 /** What a policy means for the card service and the app. */
 import type { CardServiceOptions } from "../native-bridge/service/card-service.js";
-import type { CodeRules } from "../native-bridge/service/rules.js";
+import type { CodeRules } from "../contract/rules.js";
 import type { Policy } from "./policy.js";
 
 export function rulesOf(policy: Policy): CodeRules {

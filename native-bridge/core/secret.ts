@@ -4,6 +4,7 @@
  * "[redacted]" rather than a code.
  */
 import { inspect } from "node:util";
+import { allDigits } from "../../contract/rules.js";
 
 export class Secret {
   #bytes: Buffer;
@@ -38,7 +39,7 @@ export class Secret {
   }
 
   isDigits(): boolean {
-    return this.#bytes.length > 0 && this.#bytes.every((b) => b >= 0x30 && b <= 0x39);
+    return allDigits(this.#bytes);
   }
 
   equals(other: Secret): boolean {

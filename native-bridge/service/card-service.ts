@@ -28,7 +28,8 @@ import {
 import { FAMILIES, type Family } from "../../contract/families.js";
 import { isInterrupted, isNoCard, type ErrorCode } from "../../contract/errors.js";
 import { PinwardenError, isPinwardenError } from "../core/errors.js";
-import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy, DEFAULT_RULES, type CodeRules } from "./rules.js";
+import { DEFAULT_RULES, type CodeRules } from "../../contract/rules.js";
+import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy } from "./rules.js";
 import { wipeAll, type Secret } from "../core/secret.js";
 import { codeState, type AppStatus, type AuditEvent, type CardStatus, type CodeStatus, type ReaderInfo, type Result } from "./types.js";
 

@@ -1,51 +1,12 @@
 /**
- * The rules a new or current code must meet before anything is sent to the card.
- * Policy rules (length, digits, weak codes) apply to new codes; the card's own bounds
- * apply to every code typed. A current code is only held to the card's bounds, so a
- * user whose old PIN predates a stricter policy can still change it.
+ * The rules of contract/rules.ts applied to the bytes the service will send (a Secret),
+ * as PinwardenErrors. The wizard applies the same rules to what is typed.
  */
 import type { CodeInfo } from "../profiles/profile.js";
 import type { CodeKind } from "../../contract/api.js";
+import { currentBounds, isWeakCode, MAX_CURRENT_BYTES, newBounds, ruleFor, type CodeRules } from "../../contract/rules.js";
 import { PinwardenError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
-
-export interface LengthRule {
-  minLength: number;
-  maxLength: number;
-}
-
-export interface CodeRules {
-  pin: LengthRule;
-  /** Used for PUKs, admin PINs and resetting codes. */
-  puk: LengthRule;
-  digitsOnly: boolean;
-  rejectWeakCodes: boolean;
-}
-
-/** Net iD / SITHS style: six-digit PINs, eight-digit PUK, no trivial codes. */
-export const DEFAULT_RULES: CodeRules = {
-  pin: { minLength: 6, maxLength: 6 },
-  puk: { minLength: 8, maxLength: 8 },
-  digitsOnly: true,
-  rejectWeakCodes: true,
-};
-
-export function ruleFor(kind: CodeKind, rules: CodeRules): LengthRule {
-  return kind === "pin" ? rules.pin : rules.puk;
-}
-
-/**
- * All digits the same (111111), or a run stepping by one up or down (123456, 987654).
- * Takes character codes so the renderer and the CLI can share it without Buffers.
- */
-export function isWeakCode(chars: ArrayLike<number>): boolean {
-  const n = chars.length;
-  if (n < 2) return false;
-  const diff = chars[1]! - chars[0]!;
-  if (diff !== 0 && diff !== 1 && diff !== -1) return false;
-  for (let i = 2; i < n; i++) if (chars[i]! - chars[i - 1]! !== diff) return false;
-  return true;
-}
 
 const isDigits = (s: Secret) => s.isDigits();
 
@@ -78,12 +39,7 @@ export function checkNewCodePolicy(
 export function checkAgainstCard(code: CodeInfo, value: Secret, isNew: boolean, rules: CodeRules): void {
   const digitsOnly = isNew ? code.numeric : code.charset === "digits";
   if (digitsOnly && !isDigits(value)) throw new PinwardenError("CODE_NOT_DIGITS", { codeId: code.id });
-  let { minLength, maxLength } = code;
-  if (isNew) {
-    const rule = ruleFor(code.kind, rules);
-    minLength = Math.max(minLength, rule.minLength);
-    maxLength = Math.min(maxLength, rule.maxLength);
-  }
+  const { min: minLength, max: maxLength } = isNew ? newBounds(code, rules) : currentBounds(code);
   if (value.length < minLength || value.length > maxLength) {
     throw new PinwardenError("CODE_LENGTH", { codeId: code.id, minLength, maxLength });
   }
@@ -91,5 +47,5 @@ export function checkAgainstCard(code: CodeInfo, value: Secret, isNew: boolean, 
 
 /** A current code typed by the user: it must at least be something the card could hold. */
 export function checkCurrentCodeShape(value: Secret, codeId: string): void {
-  if (value.length === 0 || value.length > 64) throw new PinwardenError("CODE_LENGTH", { codeId });
+  if (value.length === 0 || value.length > MAX_CURRENT_BYTES) throw new PinwardenError("CODE_LENGTH", { codeId });
 }

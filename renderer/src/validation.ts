@@ -1,14 +1,24 @@
 /**
- * The checks a wizard makes before anything is sent. They mirror the card service's
- * rules (native-bridge/service/rules.ts), which check again; a unit test feeds both the
- * same random codes and requires the same verdict.
+ * The checks a wizard makes before anything is sent: the rules of contract/rules.ts (the
+ * card service applies the same ones to the bytes it sends, and checks again), said as the
+ * problems a field shows. A unit test feeds both the same random codes and requires the
+ * same verdict.
  *
  * A NEW code is held to the card's declared type (`numeric`) and the policy; a CURRENT
  * code (or PUK, admin PIN, resetting code) only to what the card's encoding can carry
  * (`charset`) and the card's lengths: a 16-character PUK with letters is the card's to judge.
  * Lengths count bytes as the card stores them (UTF-8), as the service does.
  */
-import type { CodeRules, CodeStatus } from "../../contract/api.js";
+import type { CodeStatus } from "../../contract/api.js";
+import {
+  allDigits,
+  currentBounds as sharedCurrentBounds,
+  isWeakCode as isWeak,
+  MAX_CURRENT_BYTES,
+  newBounds as sharedNewBounds,
+  ruleFor,
+  type CodeRules,
+} from "../../contract/rules.js";
 
 export type CodeProblem =
   | { kind: "digits" }
@@ -17,22 +27,14 @@ export type CodeProblem =
   | { kind: "same" }
   | { kind: "weak" };
 
-/** One repeated digit, or a run stepping by one up or down (123456, 987654). */
-export function isWeakCode(code: string): boolean {
-  if (code.length < 2) return false;
-  const diff = code.charCodeAt(1) - code.charCodeAt(0);
-  if (diff !== 0 && diff !== 1 && diff !== -1) return false;
-  for (let i = 2; i < code.length; i++) if (code.charCodeAt(i) - code.charCodeAt(i - 1) !== diff) return false;
-  return true;
-}
+/** One repeated digit, or a run stepping by one up or down (123456, 987654): the shared rule. */
+export const isWeakCode = (code: string): boolean => isWeak(utf8(code));
 
-const isDigits = (code: string) => /^[0-9]+$/.test(code);
+const utf8 = (code: string) => new TextEncoder().encode(code);
+const isDigits = (code: string) => allDigits(utf8(code));
 
 /** The code's length as the card stores it (UTF-8 bytes); the same as its length for ASCII. */
-export const byteLength = (code: string) => new TextEncoder().encode(code).length;
-
-/** The longest a current code may be before the card is asked (the service's own limit). */
-const MAX_CURRENT = 64;
+export const byteLength = (code: string) => utf8(code).length;
 
 /** Only digits may be typed: for a code the person has, where the card's encoding needs them. */
 export const currentIsDigits = (code: CodeStatus) => code.charset === "digits";
@@ -40,26 +42,19 @@ export const currentIsDigits = (code: CodeStatus) => code.charset === "digits";
 /** Only digits may be typed: for a new code, where the card or the policy says so. */
 export const newIsDigits = (code: CodeStatus, rules: CodeRules) => code.numeric || rules.digitsOnly;
 
-/** The card's bounds; for a new code, narrowed by the policy's. */
-function bounds(code: CodeStatus, rules: CodeRules | null): { min: number; max: number } {
-  if (!rules) return { min: code.minLength, max: code.maxLength };
-  const rule = code.kind === "pin" ? rules.pin : rules.puk;
-  return { min: Math.max(code.minLength, rule.minLength), max: Math.min(code.maxLength, rule.maxLength) };
-}
-
 /** How long a code the person has (current code, PUK) may be: the card's bounds. */
-export const currentBounds = (code: CodeStatus) => bounds(code, null);
+export const currentBounds = (code: CodeStatus) => sharedCurrentBounds(code);
 
 /** How long a new code may be: the card's bounds narrowed by the policy's. */
-export const newBounds = (code: CodeStatus, rules: CodeRules) => bounds(code, rules);
+export const newBounds = (code: CodeStatus, rules: CodeRules) => sharedNewBounds(code, rules);
 
 /** A code the user says is their current one (or their PUK): the card's charset and bounds. */
 export function checkCurrent(code: CodeStatus, value: string): CodeProblem | null {
   const length = byteLength(value);
   const digits = currentIsDigits(code);
-  if (length === 0 || length > MAX_CURRENT) return { kind: "length", min: code.minLength, max: code.maxLength, digits };
+  if (length === 0 || length > MAX_CURRENT_BYTES) return { kind: "length", min: code.minLength, max: code.maxLength, digits };
   if (digits && !isDigits(value)) return { kind: "digits" };
-  const { min, max } = bounds(code, null);
+  const { min, max } = currentBounds(code);
   if (length < min || length > max) return { kind: "length", min, max, digits };
   return null;
 }
@@ -68,7 +63,7 @@ export function checkCurrent(code: CodeStatus, value: string): CodeProblem | nul
 export function checkNew(code: CodeStatus, rules: CodeRules, next: string, confirm: string, current?: string): CodeProblem | null {
   const digits = newIsDigits(code, rules);
   if (digits && !isDigits(next)) return { kind: "digits" };
-  const { min, max } = bounds(code, rules);
+  const { min, max } = newBounds(code, rules);
   const length = byteLength(next);
   if (length < min || length > max) return { kind: "length", min, max, digits };
   if (current !== undefined && next === current) return { kind: "same" };
@@ -83,8 +78,8 @@ export function checkNew(code: CodeStatus, rules: CodeRules, next: string, confi
  * longest the code may be.
  */
 export function expectedLength(code: CodeStatus, rules: CodeRules): number {
-  const rule = code.kind === "pin" ? rules.pin : rules.puk;
+  const rule = ruleFor(code.kind, rules);
   if (rule.minLength === rule.maxLength && rule.minLength >= code.minLength && rule.minLength <= code.maxLength) return rule.minLength;
-  const { min, max } = bounds(code, rules);
+  const { min, max } = newBounds(code, rules);
   return min === max ? min : Math.max(min, Math.min(max, code.maxLength));
 }

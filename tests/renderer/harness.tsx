@@ -14,7 +14,7 @@ import type { AuditEvent } from "../../native-bridge/service/types.js";
 import { I18nextProvider } from "react-i18next";
 import { createHandlers, createStatusFeed, subscribeCardEvents, type StatusFeed } from "../../host/handlers.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
-import { DEFAULT_RULES } from "../../native-bridge/service/rules.js";
+import { DEFAULT_RULES } from "../../contract/rules.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
 import type { AppInfo, Language, PinwardenApi } from "../../contract/api.js";

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CardService } from "../../native-bridge/service/card-service.js";
-import { DEFAULT_RULES } from "../../native-bridge/service/rules.js";
+import { DEFAULT_RULES } from "../../contract/rules.js";
 import { createCard } from "../../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { PivCard } from "../../native-bridge/simulator/piv-card.js";

@@ -13,7 +13,7 @@ import { UNKNOWN_CARD, knowledgeFor } from "../../native-bridge/profiles/card-kn
 import { encodeCode, layoutFromObjects } from "../../native-bridge/profiles/pkcs15.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
 import { checkAgainstCard } from "../../native-bridge/service/rules.js";
-import { DEFAULT_RULES } from "../../native-bridge/service/rules.js";
+import { DEFAULT_RULES } from "../../contract/rules.js";
 import { Secret } from "../../native-bridge/core/secret.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card, PKCS15_QUIRKS, type Pkcs15Quirk } from "../../native-bridge/simulator/pkcs15-card.js";

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PinwardenError } from "../../native-bridge/core/errors.js";
-import { checkNewCodePolicy, DEFAULT_RULES, isWeakCode } from "../../native-bridge/service/rules.js";
+import { checkNewCodePolicy } from "../../native-bridge/service/rules.js";
+import { DEFAULT_RULES, isWeakCode } from "../../contract/rules.js";
 import { Secret } from "../../native-bridge/core/secret.js";
 import { inspect } from "node:util";
 

@@ -3,13 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CodeInfo } from "../../native-bridge/profiles/profile.js";
 import { PinwardenError } from "../../native-bridge/core/errors.js";
-import {
-  checkAgainstCard,
-  checkCurrentCodeShape,
-  checkNewCodePolicy,
-  DEFAULT_RULES,
-  isWeakCode as serviceWeak,
-} from "../../native-bridge/service/rules.js";
+import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy } from "../../native-bridge/service/rules.js";
+import { DEFAULT_RULES, isWeakCode as serviceWeak } from "../../contract/rules.js";
 import { Secret } from "../../native-bridge/core/secret.js";
 import type { CodeStatus } from "../../contract/api.js";
 import { checkCurrent, checkNew, isWeakCode as rendererWeak } from "../../renderer/src/validation.js";
