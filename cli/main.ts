@@ -613,7 +613,12 @@ export async function main(
       const logDirectory = loaded.policy.logDirectory || defaultLogDirectory();
       const sources = { backend, service, policy: loaded, logDirectory, lastOperation: lastAuditFromLogs(logDirectory) };
       if (values.export) {
-        const path = await writeDiagnostics(sources, values.export);
+        let path: string;
+        try {
+          path = await writeDiagnostics(sources, values.export);
+        } catch {
+          return failCode("EXPORT_FAILED");
+        }
         io.out(values.json ? JSON.stringify({ ok: true, path }) + "\n" : `${path}\n`);
         return EXIT.ok;
       }

@@ -38,6 +38,7 @@ export const ERROR_CLASS = {
   CARD_CODE_FORMAT: "card-error",
   CARD_PATH_NOT_FOUND: "card-error",
   REQUEST_REJECTED: "usage",
+  EXPORT_FAILED: "not-written",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CLASS;
@@ -55,6 +56,7 @@ export const EXIT = {
   cardUnusable: 7,
   interrupted: 8,
   cardError: 9,
+  notWritten: 10,
 } as const;
 
 const EXIT_OF_CLASS: Record<ErrorClass, number> = {
@@ -66,6 +68,7 @@ const EXIT_OF_CLASS: Record<ErrorClass, number> = {
   "card-unusable": EXIT.cardUnusable,
   interrupted: EXIT.interrupted,
   "card-error": EXIT.cardError,
+  "not-written": EXIT.notWritten,
 };
 
 export const errorClass = (code: ErrorCode): ErrorClass => ERROR_CLASS[code];

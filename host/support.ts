@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import type { ApiResult, SupportResult } from "../contract/api.js";
+import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
 import { redactLine } from "./logging.js";
 import { buildSupportReport, formatSupportReport, type ReportSources } from "./support-report.js";
 
@@ -79,7 +80,7 @@ export function supportProvider(sources: () => ReportSources, exportDirectory: (
         const path = await writeDiagnostics(sources(), join(exportDirectory(), diagnosticsFileName()));
         return { ok: true, value: { path } };
       } catch {
-        return { ok: false, error: { code: "CARD_ERROR", support: "PW-311" } };
+        return { ok: false, error: { code: "EXPORT_FAILED", support: ERROR_CATALOG.EXPORT_FAILED.support } };
       }
     },
   };

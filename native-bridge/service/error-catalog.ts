@@ -176,6 +176,11 @@ const ERROR_TEXTS: Record<ErrorCode, Omit<CatalogEntry, "exitCode">> = {
     sv: "Kortet godtog inte kodens format (längd eller kodning). Kontakta IT-supporten och uppge felkoden.",
     en: "The card did not accept the code's format (length or encoding). Contact IT support and give the error code.",
   },
+  EXPORT_FAILED: {
+    support: "PW-330",
+    sv: "Diagnostikfilen kunde inte sparas. Kontrollera att det finns plats i mappen Hämtade filer, eller kopiera supportinformationen i stället.",
+    en: "The diagnostics file could not be saved. Check that there is space in the Downloads folder, or copy the support information instead.",
+  },
   CARD_PATH_NOT_FOUND: {
     support: "PW-322",
     sv: "Kortet hittade inte mappen där koden finns. Ingen kod skickades till kortet. Kontakta IT-supporten och uppge felkoden.",

@@ -96,6 +96,10 @@ export const SUPPORT_ACTIONS: Record<ErrorCode, { sv: string; en: string }> = {
     sv: "Kortet svarade 6700 på ett PIN-kommando (fel längd eller format, t.ex. KDF som kortet inte annonserar). Samla supportrapporten och kontakta förvaltningen.",
     en: "The card answered 6700 to a PIN command (wrong length or format, e.g. KDF the card does not announce). Collect the support report and escalate.",
   },
+  EXPORT_FAILED: {
+    sv: "Diagnostikfilen (zip) kunde inte skrivas: full disk, ingen skrivrätt eller en mapp som saknas. Be användaren trycka Kopiera och klistra in rapporten i ärendet, eller kör `pinwarden support --export FIL` till en annan mapp.",
+    en: "The diagnostics zip could not be written: a full disk, no write permission or a missing folder. Ask the user to press Copy and paste the report into the ticket, or run `pinwarden support --export FILE` to another folder.",
+  },
   CARD_PATH_NOT_FOUND: {
     sv: "Kortet svarade fel på SELECT av PIN-kodens mapp (sökvägen i EF.AODF). Inget PIN-kommando skickades, inget försök förbrukades. Samla supportrapporten och kontakta förvaltningen: kortets PKCS#15-struktur stämmer inte med kortet.",
     en: "The card refused the SELECT of the PIN's folder (the path in EF.AODF). No PIN command was sent and no try was spent. Collect the support report and escalate: the card's PKCS#15 description does not match the card.",

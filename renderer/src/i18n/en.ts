@@ -146,6 +146,8 @@ export const en: Shape<typeof sv> = {
     CARD_PATH_NOT_FOUND:
       "The card could not find the folder that holds the code. No code was sent to the card. Contact IT support and give the error code.",
     REQUEST_REJECTED: "The request was refused. Restart Pinwarden and try again.",
+    EXPORT_FAILED:
+      "The diagnostics file could not be saved. Check that there is space in the Downloads folder, or copy the support information instead.",
     code: "Error code {{support}}",
     helpdesk: "IT support: {{phones}}",
     helpdeskNone: "Contact IT support.",

@@ -146,6 +146,8 @@ export const sv = {
     CARD_PATH_NOT_FOUND:
       "Kortet hittade inte mappen där koden finns. Ingen kod skickades till kortet. Kontakta IT-supporten och uppge felkoden.",
     REQUEST_REJECTED: "Begäran avvisades. Starta om Pinwarden och försök igen.",
+    EXPORT_FAILED:
+      "Diagnostikfilen kunde inte sparas. Kontrollera att det finns plats i mappen Hämtade filer, eller kopiera supportinformationen i stället.",
     code: "Felkod {{support}}",
     helpdesk: "IT-supporten: {{phones}}",
     helpdeskNone: "Kontakta IT-supporten.",
