@@ -18,6 +18,7 @@ const code = z.string().min(1).max(64);
 const app = z.enum(["pkcs15", "piv", "openpgp"]);
 
 export const changePinSchema = z.strictObject({ pinId: codeId, current: code, next: code, app: app.optional() });
+export const checkCodeSchema = z.strictObject({ pinId: codeId, current: code, app: app.optional() });
 export const unblockPinSchema = z.strictObject({ pinId: codeId, puk: code, next: code, app: app.optional(), using: codeId.optional() });
 
 export const REJECTED: ApiError = { code: "REQUEST_REJECTED", support: ERROR_CATALOG.REQUEST_REJECTED.support };
@@ -53,6 +54,8 @@ export interface Handlers {
   /** The feed's latest status, without reading the card; null before the first read. */
   latestStatus(): Promise<StatusPush | null>;
   changePin(payload: unknown): Promise<ApiResult<CardStatus>>;
+  /** A current code checked before a change: the answer never carries it. */
+  checkCode(payload: unknown): Promise<ApiResult<CardStatus>>;
   unblockPin(payload: unknown): Promise<ApiResult<CardStatus>>;
 }
 
@@ -88,6 +91,16 @@ export function createHandlers(service: CardService, info: () => AppInfo, suppor
       const { pinId, current, next, app: family } = parsed.data;
       const options = family ? { app: family } : {};
       return done(toApi(await around(() => service.changePin(pinId, Secret.fromString(current), Secret.fromString(next), options))));
+    },
+    async checkCode(payload) {
+      const parsed = checkCodeSchema.safeParse(payload);
+      if (!parsed.success) {
+        onRejected?.("checkCode");
+        return { ok: false, error: REJECTED };
+      }
+      const { pinId, current, app: family } = parsed.data;
+      const options = family ? { app: family } : {};
+      return done(toApi(await around(() => service.checkCode(pinId, Secret.fromString(current), options))));
     },
     async unblockPin(payload) {
       const parsed = unblockPinSchema.safeParse(payload);

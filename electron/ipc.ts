@@ -27,6 +27,7 @@ export function registerIpc(ipcMain: IpcMain, handlers: Handlers, trusted: Sende
     [CHANNELS.support, () => handlers.support()],
     [CHANNELS.exportDiagnostics, () => handlers.exportDiagnostics()],
     [CHANNELS.changePin, (p) => handlers.changePin(p)],
+    [CHANNELS.checkCode, (p) => handlers.checkCode(p)],
     [CHANNELS.unblockPin, (p) => handlers.unblockPin(p)],
   ];
   for (const [channel, call] of calls) ipcMain.handle(channel, guard(channel, call));

@@ -9,6 +9,7 @@ const api: PinwardenApi = {
   info: () => ipcRenderer.invoke(CHANNELS.info),
   status: () => ipcRenderer.invoke(CHANNELS.status),
   changePin: (request) => ipcRenderer.invoke(CHANNELS.changePin, request),
+  checkCode: (request) => ipcRenderer.invoke(CHANNELS.checkCode, request),
   unblockPin: (request) => ipcRenderer.invoke(CHANNELS.unblockPin, request),
   support: () => ipcRenderer.invoke(CHANNELS.support),
   exportDiagnostics: () => ipcRenderer.invoke(CHANNELS.exportDiagnostics),

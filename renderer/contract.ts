@@ -3,7 +3,7 @@
  * preload (as `window.pinwarden`) or the preview bridge. Types only, plus the channel
  * names; the renderer imports nothing else from outside renderer/.
  *
- * Codes cross this boundary once, in a change or unblock request. They never come back:
+ * Codes cross this boundary once, in a check, change or unblock request. They never come back:
  * no response, event or error carries one.
  */
 
@@ -38,6 +38,11 @@ export interface CodeStatus {
   alsoUnblockedBy?: string[];
   canChange: boolean;
   canUnblock: boolean;
+  /**
+   * The current code can be checked on the card (checkCode) before a new one is typed: one
+   * VERIFY, the try the change would have cost. Absent or false: the change checks it.
+   */
+  canCheck?: boolean;
 }
 
 /** One application on the card (a security key carries PIV and OpenPGP side by side). */
@@ -153,6 +158,13 @@ export interface ChangePinRequest {
   app?: AppFamily;
 }
 
+/** A current code to check before a change (the code is never sent back). */
+export interface CheckCodeRequest {
+  pinId: string;
+  current: string;
+  app?: AppFamily;
+}
+
 export interface UnblockPinRequest {
   pinId: string;
   /** The unblocking code the person typed: a PUK, an admin PIN or a resetting code. */
@@ -226,6 +238,11 @@ export interface PinwardenApi {
   /** Reads the card again (a person asked: "Uppdatera"); the result is pushed to every listener too. */
   status(): Promise<ApiResult<CardStatus>>;
   changePin(request: ChangePinRequest): Promise<ApiResult<CardStatus>>;
+  /**
+   * Checks a current code on the card (only where its CodeStatus says canCheck): a wrong
+   * one answers its error with the tries left, a right one the status. Never echoed.
+   */
+  checkCode(request: CheckCodeRequest): Promise<ApiResult<CardStatus>>;
   unblockPin(request: UnblockPinRequest): Promise<ApiResult<CardStatus>>;
   support(): Promise<SupportResult>;
   /** Writes the diagnostics zip (report and redacted logs); resolves with where it went. */
@@ -245,6 +262,7 @@ export const CHANNELS = {
   info: "pinwarden:info",
   status: "pinwarden:status",
   changePin: "pinwarden:change-pin",
+  checkCode: "pinwarden:check-code",
   unblockPin: "pinwarden:unblock-pin",
   support: "pinwarden:support",
   exportDiagnostics: "pinwarden:export-diagnostics",

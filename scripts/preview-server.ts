@@ -193,6 +193,7 @@ const server = createServer((req, res) => {
       if (req.method === "GET" && route === "info") return send(res, 200, await handlers.info());
       if (req.method === "GET" && route === "status") return send(res, 200, await handlers.status());
       if (req.method === "POST" && route === "change-pin") return send(res, 200, await handlers.changePin(await readJson(req)));
+      if (req.method === "POST" && route === "check-code") return send(res, 200, await handlers.checkCode(await readJson(req)));
       if (req.method === "POST" && route === "unblock-pin") return send(res, 200, await handlers.unblockPin(await readJson(req)));
       if (req.method === "GET" && route === "support") return send(res, 200, await handlers.support());
       if (req.method === "POST" && route === "export-diagnostics") return send(res, 200, await handlers.exportDiagnostics());

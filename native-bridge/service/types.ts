@@ -33,6 +33,11 @@ export interface CodeStatus {
   alsoUnblockedBy?: string[];
   canChange: boolean;
   canUnblock: boolean;
+  /**
+   * The current code can be checked on the card (CardService.checkCode) before a change:
+   * one VERIFY, the try the change would have cost. false: the change itself checks it.
+   */
+  canCheck: boolean;
 }
 
 /** One application on the card (a security key carries PIV and OpenPGP side by side). */

@@ -46,6 +46,7 @@ export function createHttpApi(token: string, base = ""): PinwardenApi {
     info: () => call("info"),
     status: () => call("status"),
     changePin: (request) => call("change-pin", request),
+    checkCode: (request) => call("check-code", request),
     unblockPin: (request) => call("unblock-pin", request),
     support: () => call("support"),
     exportDiagnostics: () => call("export-diagnostics", {}),
