@@ -78,6 +78,13 @@ export const en: Shape<typeof sv> = {
     lastTryRequired: "Confirm that you understand before you go on.",
     unknownTries: "The card does not say how many tries are left. A wrong code uses up one try.",
     unknownTriesConfirm: "I understand that a wrong code uses up one try",
+    check: {
+      button: "Check",
+      working: "Checking the code… Do not remove the card.",
+      first: "The card checks the current code before you type a new one.",
+      accepted: "The card accepted the current code for {{code}}. Now type the new code.",
+      onOk: "The card checks the code when you press {{ok}}.",
+    },
     change: {
       title: "Change PIN",
       codesTitle: "Change the PIN for {{code}}",

@@ -74,6 +74,13 @@ export const sv = {
     lastTryRequired: "Bekräfta att du förstår innan du fortsätter.",
     unknownTries: "Kortet visar inte hur många försök som återstår. En felaktig kod förbrukar ett försök.",
     unknownTriesConfirm: "Jag förstår att en felaktig kod förbrukar ett försök",
+    check: {
+      button: "Kontrollera",
+      working: "Kontrollerar koden… Ta inte ut kortet.",
+      first: "Kortet kontrollerar den nuvarande koden innan du skriver en ny.",
+      accepted: "Kortet har godkänt den nuvarande koden för {{code}}. Skriv nu den nya koden.",
+      onOk: "Kortet kontrollerar koden när du trycker på {{ok}}.",
+    },
     change: {
       title: "Ändra säkerhetskod",
       codesTitle: "Ändra säkerhetskod för {{code}}",
