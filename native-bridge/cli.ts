@@ -19,6 +19,8 @@ import type { ReaderBackend, ReaderEvent } from "./pcsc/types.js";
 import { promptHidden, promptVisible, readCodesFromStdin } from "./prompt.js";
 import {
   APP_NAMES,
+  certificateLine,
+  CERTIFICATES,
   codeName,
   describeError,
   describeUsage,
@@ -34,6 +36,9 @@ import { checkAgainstCard, checkNewCodePolicy, type CodeRules } from "./service/
 import { wipeAll, type Secret } from "./service/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "./service/types.js";
 import { FAMILIES, type Family } from "./profiles/profile.js";
+import type { CardService } from "./service/card-service.js";
+import { certificateWarnings, warningDays } from "./certs/warnings.js";
+import type { CertificateWarning } from "./certs/types.js";
 // Machine policy is pure code (zod, a file, `reg query`); it lives with the app in electron/
 // and the CLI obeys it too, so a support check on the command line sees the same rules.
 // Start-up: only what every command needs is imported here. The card service, the PC/SC
@@ -293,6 +298,31 @@ function codeJson(c: CodeStatus) {
     blocked: c.blocked,
     state: c.state,
   };
+}
+
+/**
+ * `status`'s certificate warnings: read after the status, by the policy's days; [] with the
+ * warning off (nothing read); null where the certificates could not be read (unknown).
+ */
+async function statusCertificateWarnings(
+  service: CardService,
+  target: { reader?: string; app?: Family },
+  policy: LoadedPolicy["policy"],
+): Promise<CertificateWarning[] | null> {
+  const days = warningDays(policy);
+  if (days === null) return [];
+  const read = await service.certificates(target);
+  return read.ok ? certificateWarnings(read.value.certificates, days) : null;
+}
+
+/** A line per warning, "Underskrift – certifikatet går ut om 41 dagar"; unknown: one line saying so. */
+function formatCertificateWarnings(warnings: CertificateWarning[] | null, lang: Language): string {
+  const t = CERTIFICATES[lang];
+  if (warnings === null) return `${t.heading}: ${t.notRead}\n`;
+  if (warnings.length === 0) return "";
+  return (
+    warnings.map((w) => `${certificateLine(w, lang)} (${t.until.replace("{date}", w.notAfter.slice(0, 10))})\n`).join("") + t.renew + "\n"
+  );
 }
 
 /** `codes` are those of `app`; `applications` lists every application on the card. */
@@ -636,7 +666,14 @@ export async function main(
     if (command === "status") {
       const status = await service.status(target);
       if (!status.ok) return fail(status.error);
-      io.out(values.json ? JSON.stringify(statusJson(status.value)) + "\n" : formatStatus(status.value, lang, app));
+      // The certificates after the status, never interleaved with it (issue 14): a one-shot
+      // run has no cache to wait for. Off by policy: none, and nothing read for them.
+      const warnings = await statusCertificateWarnings(service, target, loaded.policy);
+      io.out(
+        values.json
+          ? JSON.stringify({ ...statusJson(status.value), certificateWarnings: warnings }) + "\n"
+          : formatStatus(status.value, lang, app) + formatCertificateWarnings(warnings, lang),
+      );
       return EXIT.ok;
     }
 

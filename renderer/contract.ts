@@ -62,6 +62,30 @@ export interface CardStatus {
   codes: CodeStatus[];
   /** Every application found on the card, this one included. */
   applications: AppStatus[];
+  /**
+   * Certificates about to expire or expired (issue 14), read in the background after the
+   * status was shown, once per card insertion: absent or null = not read yet (or could not
+   * be read), [] = none to warn about (or the policy has the warning off).
+   */
+  certificateWarnings?: CertificateWarning[] | null;
+}
+
+/** What a certificate's key is for; the app names a warning by its code, else by this. */
+export type CertificateRole = "identification" | "signing" | "encryption" | "cardAuthentication" | "authority";
+
+/** A certificate to warn about: the code protecting its key and the days it has left. */
+export interface CertificateWarning {
+  /** The code protecting the key (a CodeStatus id of `app`); null: none or not known. */
+  codeId: string | null;
+  app: AppFamily;
+  role: CertificateRole;
+  /** Whole days left; negative once expired. */
+  daysLeft: number;
+  expired: boolean;
+  /** ISO 8601. */
+  notAfter: string;
+  /** The subject's common name. */
+  subject: string;
 }
 
 export type ErrorCode =
@@ -213,6 +237,10 @@ export interface SupportReport {
   logDirectory: string;
   /** From policy; the report says a default sentence where there is no phone and no URL. */
   helpdesk: { phones: string[]; url: string | null; organisation: string | null };
+  /** As CardStatus.certificateWarnings: absent or null = not read yet. */
+  certificateWarnings?: CertificateWarning[] | null;
+  /** The policy's certificateWarningDays; null: the policy has certificate warnings off. */
+  certificateWarningDays?: number | null;
 }
 
 /** One code in the support report: never the code itself, only its state. */

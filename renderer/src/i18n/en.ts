@@ -41,6 +41,25 @@ export const en: Shape<typeof sv> = {
       "The admin PIN is blocked. The card's OpenPGP application can only be reset to factory settings, which erases its keys.",
     apps: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
   },
+  certificates: {
+    heading: "Certificates",
+    roles: {
+      identification: "Identification",
+      signing: "Signing",
+      encryption: "Encryption",
+      cardAuthentication: "Card authentication",
+      authority: "Issuer (CA)",
+    },
+    expires_one: "the certificate expires in {{count}} day",
+    expires_other: "the certificate expires in {{count}} days",
+    today: "the certificate expires today",
+    expired: "the certificate has expired",
+    until: "valid until {{date}}",
+    renew:
+      "A certificate cannot be renewed with Pinwarden and has nothing to do with your codes: order a new card in good time from your organisation's card contact person.",
+    notRead: "not read yet",
+    none: "none expires within {{count}} days",
+  },
   codes: {
     auth: "Identification",
     sign: "Signing",

@@ -37,6 +37,25 @@ export const sv = {
     adminBlockedHint: "Administratörs-PIN-koden är spärrad. Kortets OpenPGP-del kan bara fabriksåterställas, och då raderas nycklarna.",
     apps: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
   },
+  certificates: {
+    heading: "Certifikat",
+    roles: {
+      identification: "Legitimering",
+      signing: "Underskrift",
+      encryption: "Kryptering",
+      cardAuthentication: "Kortautentisering",
+      authority: "Utfärdare (CA)",
+    },
+    expires_one: "certifikatet går ut om {{count}} dag",
+    expires_other: "certifikatet går ut om {{count}} dagar",
+    today: "certifikatet går ut i dag",
+    expired: "certifikatet har gått ut",
+    until: "giltigt till {{date}}",
+    renew:
+      "Ett certifikat kan inte förnyas med Pinwarden och har inget med dina koder att göra: beställ ett nytt kort i god tid hos organisationens kontaktperson för kort.",
+    notRead: "inte lästa än",
+    none: "inga går ut inom {{count}} dagar",
+  },
   codes: {
     auth: "Legitimering",
     sign: "Underskrift",
