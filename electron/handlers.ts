@@ -200,7 +200,8 @@ export function createStatusFeed(service: CardService, backend: ReaderBackend, o
   const read = async (): Promise<StatusPush> => {
     const status = withoutCard() ?? toApi(await service.status());
     publish(status);
-    return status;
+    // As pushed: with the card's certificate warnings where they are read.
+    return latest ?? status;
   };
 
   /**

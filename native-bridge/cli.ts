@@ -33,7 +33,7 @@ import {
 } from "./service/error-catalog.js";
 import { isPinwardenError, type ErrorCode } from "./service/errors.js";
 import { checkAgainstCard, checkNewCodePolicy, type CodeRules } from "./service/rules.js";
-import { wipeAll, type Secret } from "./service/secret.js";
+import { Secret, wipeAll } from "./service/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "./service/types.js";
 import { FAMILIES, type Family } from "./profiles/profile.js";
 import type { CardService } from "./service/card-service.js";
@@ -224,6 +224,9 @@ const TEXT = {
     changed: (l: string) => `The PIN for ${l} has been changed.`,
     unblocked: (l: string) => `${l} is unlocked with the new PIN.`,
     askedEnough: (n: number) => `Asked ${n} times. Nothing was sent to the card.`,
+    checked: (l: string) => `The card accepted the current code for ${l}.`,
+    cancelledChecked: "Cancelled. The card only checked the current code; nothing was changed.",
+    askedEnoughChecked: (n: number) => `Asked ${n} times. The card only checked the current code; nothing was changed.`,
   },
   sv: {
     reader: "Kortläsare",
@@ -251,6 +254,9 @@ const TEXT = {
     changed: (l: string) => `Säkerhetskoden för ${l} är ändrad.`,
     unblocked: (l: string) => `${l} är upplåst med den nya säkerhetskoden.`,
     askedEnough: (n: number) => `Frågat ${n} gånger. Inget skickades till kortet.`,
+    checked: (l: string) => `Kortet har godkänt den nuvarande koden för ${l}.`,
+    cancelledChecked: "Avbrutet. Kortet kontrollerade bara den nuvarande koden; inget ändrades.",
+    askedEnoughChecked: (n: number) => `Frågat ${n} gånger. Kortet kontrollerade bara den nuvarande koden; inget ändrades.`,
   },
 } as const;
 
@@ -304,7 +310,7 @@ function codeJson(c: CodeStatus) {
  * `status`'s certificate warnings: read after the status, by the policy's days; [] with the
  * warning off (nothing read); null where the certificates could not be read (unknown).
  */
-async function statusCertificateWarnings(
+export async function statusCertificateWarnings(
   service: CardService,
   target: { reader?: string; app?: Family },
   policy: LoadedPolicy["policy"],
@@ -316,7 +322,7 @@ async function statusCertificateWarnings(
 }
 
 /** A line per warning, "Underskrift – certifikatet går ut om 41 dagar"; unknown: one line saying so. */
-function formatCertificateWarnings(warnings: CertificateWarning[] | null, lang: Language): string {
+export function formatCertificateWarnings(warnings: CertificateWarning[] | null, lang: Language): string {
   const t = CERTIFICATES[lang];
   if (warnings === null) return `${t.heading}: ${t.notRead}\n`;
   if (warnings.length === 0) return "";
@@ -704,13 +710,15 @@ export async function main(
         const terminal =
           io.terminal === undefined ? (process.stdin.isTTY ? { hidden: promptHidden, visible: promptVisible } : null) : io.terminal;
         if (!terminal) return usage({ error: "NO_TERMINAL", command });
+        /** The card has accepted the current code (checkCode): "nothing was sent" is no longer true. */
+        let checked = false;
         const cancelled = () => {
-          io.err(t.cancelled + "\n");
+          io.err((checked ? t.cancelledChecked : t.cancelled) + "\n");
           return EXIT.ok;
         };
         /** After MAX_ASKS refused answers: the last problem, as an error (exit 5). */
         const gaveUp = (p: Problem): number => {
-          io.err(t.askedEnough(MAX_ASKS) + "\n");
+          io.err((checked ? t.askedEnoughChecked : t.askedEnough)(MAX_ASKS) + "\n");
           const info: Problem = { ...p };
           delete info.digits;
           if (values.json) io.out(JSON.stringify(errorJson(info, lang)) + "\n");
@@ -739,6 +747,15 @@ export async function main(
           }
         }
         if (!first) return gaveUp(problem!);
+        // Where the card can check it (canCheck: one VERIFY, the try the change would have
+        // cost), the current code is checked before a new one is asked for (issue 12), as
+        // the wizard does. checkCode wipes what it is given: it gets a copy.
+        if (!unblocking && code.canCheck) {
+          const result = await service.checkCode(id, Secret.fromBuffer(Buffer.from(first.bytes())), target);
+          if (!result.ok) return fail(result.error);
+          checked = true;
+          io.err(t.checked(name) + "\n");
+        }
         // The new code, checked as typed, then its confirmation; a mismatch asks for both again.
         for (let ask = 0; ask < MAX_ASKS && !again; ask++) {
           next = await terminal.hidden(t.next(name));
