@@ -281,7 +281,10 @@ export function CodeWizard({
     setPhase("checking");
     setError(null);
     setErrorField(null);
+    const at = epoch.current;
     const r = await api.checkCode({ pinId: pin.id, current: first, app: choice.app });
+    // The card left meanwhile: the wizard already says so, and the codes are gone.
+    if (epoch.current !== at) return;
     if (r.ok) applyStatus(r.value);
     else if (r.status) applyStatus(r.status);
     if (r.ok) {
