@@ -33,10 +33,10 @@ export interface ReportSources {
   lastOperation: (AuditEvent & { at: string }) | null;
   now?: () => Date;
   /**
-   * The certificate warnings of the card's status (issue 14), as the app's background read
-   * left them: null (or absent) while not read yet. The report itself reads no certificate.
+   * The certificate warnings of the card's status (issue 14): in the app, as its background
+   * read left them (null while not read yet); in the CLI, read after the report's status.
    */
-  certificateWarnings?: () => CertificateWarning[] | null;
+  certificateWarnings?: () => CertificateWarning[] | null | Promise<CertificateWarning[] | null>;
 }
 
 type ReportCode = SupportCode;
@@ -102,7 +102,7 @@ export async function buildSupportReport(src: ReportSources): Promise<SupportRep
     },
     logDirectory: src.logDirectory,
     helpdesk: { phones: policy.helpdeskPhone, url: policy.helpdeskUrl, organisation: policy.organisationName ?? null },
-    certificateWarnings: status?.ok === true ? (src.certificateWarnings?.() ?? null) : null,
+    certificateWarnings: status?.ok === true ? ((await src.certificateWarnings?.()) ?? null) : null,
     certificateWarningDays: warningDays(policy),
   };
 }

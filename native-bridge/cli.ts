@@ -648,7 +648,15 @@ export async function main(
         import("../electron/support.js"),
       ]);
       const logDirectory = loaded.policy.logDirectory || defaultLogDirectory();
-      const sources = { backend, service, policy: loaded, logDirectory, lastOperation: lastAuditFromLogs(logDirectory) };
+      const sources = {
+        backend,
+        service,
+        policy: loaded,
+        logDirectory,
+        lastOperation: lastAuditFromLogs(logDirectory),
+        // Read after the report's status, as `status` does (no cache across runs).
+        certificateWarnings: () => statusCertificateWarnings(service, reader, loaded.policy),
+      };
       if (values.export) {
         const path = await writeDiagnostics(sources, values.export);
         io.out(values.json ? JSON.stringify({ ok: true, path }) + "\n" : `${path}\n`);

@@ -158,6 +158,12 @@ describe("pinwarden status and the certificates (issue 14)", () => {
     expect(formatCertificateWarnings(null, "sv")).toBe("Certifikat: inte lästa än\n");
   });
 
+  it("pinwarden support reads them after the report's status, as the app's report says them", async () => {
+    let out = "";
+    expect(await main(["support", "--demo", "--lang", "en"], { out: (t) => (out += t), err: () => undefined })).toBe(0);
+    expect(out).toMatch(/^\s*\d+\. Certificates: none expires within 60 days$/m);
+  });
+
   it("puts certificateWarnings in status --json (the demo card's are two years away: none)", async () => {
     let out = "";
     const code = await main(["status", "--demo", "--json", "--lang", "en"], { out: (t) => (out += t), err: () => undefined });
