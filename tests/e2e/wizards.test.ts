@@ -152,6 +152,9 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
     expect(await focused()).toBe("next");
     expect(await field("first").getAttribute("readonly")).not.toBeNull();
     expect(tries("sign")).toBe(3);
+    // pcscd reset the card at the end of the check's transaction: nothing stays verified for
+    // another program (the virtual card's own security state).
+    expect(card.pins.get(0x82)!.verified).toBe(false);
     await page.keyboard.type("246810");
     await page.keyboard.press("Tab");
     await page.keyboard.type("246810");
