@@ -9,10 +9,18 @@
  */
 import type { LoadedPolicy } from "../host/policy.js";
 import { warnsAbout } from "../native-bridge/certs/index.js";
-import type { CardCertificate, CertificateList, CertificateRole } from "../native-bridge/certs/types.js";
+import type { CardCertificate, CertificateList } from "../native-bridge/certs/types.js";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import { FAMILIES, type Family } from "../contract/families.js";
-import { codeName, describeError, ERROR_CATALOG, EXIT, type Language } from "../native-bridge/service/error-catalog.js";
+import {
+  certificateSentence,
+  CERTIFICATES,
+  codeName,
+  describeError,
+  ERROR_CATALOG,
+  EXIT,
+  type Language,
+} from "../native-bridge/service/error-catalog.js";
 import type { ErrorInfo } from "../native-bridge/service/types.js";
 
 export interface CertsCommand {
@@ -26,56 +34,25 @@ export interface CertsCommand {
   now?: Date;
 }
 
-const ROLES: Record<Language, Record<CertificateRole, string>> = {
-  sv: {
-    identification: "Legitimering",
-    signing: "Underskrift",
-    encryption: "Kryptering",
-    cardAuthentication: "Kortautentisering",
-    authority: "Utfärdare (CA)",
-  },
-  en: {
-    identification: "Identification",
-    signing: "Signing",
-    encryption: "Encryption",
-    cardAuthentication: "Card authentication",
-    authority: "Issuer (CA)",
-  },
-};
-
 const TEXT = {
   sv: {
     reader: "Kortläsare",
     none: "Kortet har inga certifikat som kan läsas.",
-    expires: (days: number) =>
-      days < 0
-        ? "certifikatet har gått ut"
-        : days === 0
-          ? "certifikatet går ut i dag"
-          : `certifikatet går ut om ${days} ${days === 1 ? "dag" : "dagar"}`,
     soon: "  GÅR SNART UT",
     expired: "  UTGÅNGET",
     detail: (c: CardCertificate) =>
       `${c.subject}, utfärdat av ${c.issuer}, serienummer ${c.serial}, giltigt till ${c.notAfter.slice(0, 10)}`,
     code: (name: string) => `nyckeln skyddas av ${name}`,
     unreadable: (location: string) => `Certifikatet i ${location} kunde inte läsas.`,
-    renew: "Ett certifikat som går ut kan inte förnyas med Pinwarden: beställ ett nytt kort i god tid (kontakta IT-supporten).",
   },
   en: {
     reader: "Reader",
     none: "The card has no certificates that can be read.",
-    expires: (days: number) =>
-      days < 0
-        ? "the certificate has expired"
-        : days === 0
-          ? "the certificate expires today"
-          : `the certificate expires in ${days} ${days === 1 ? "day" : "days"}`,
     soon: "  EXPIRES SOON",
     expired: "  EXPIRED",
     detail: (c: CardCertificate) => `${c.subject}, issued by ${c.issuer}, serial ${c.serial}, valid until ${c.notAfter.slice(0, 10)}`,
     code: (name: string) => `its key is protected by ${name}`,
     unreadable: (location: string) => `The certificate in ${location} could not be read.`,
-    renew: "A certificate that expires cannot be renewed with Pinwarden: order a new card in good time (call IT support).",
   },
 } as const;
 
@@ -115,12 +92,12 @@ export function formatCertificates(list: CertificateList, lang: Language, policy
   for (const c of list.certificates) {
     const mark = warns(c, policy) ? (c.daysLeft < 0 ? t.expired : t.soon) : "";
     warned ||= mark !== "";
-    lines.push(`${ROLES[lang][c.role]} – ${t.expires(c.daysLeft)}${mark}`);
+    lines.push(`${CERTIFICATES[lang].roles[c.role]} – ${certificateSentence(c.daysLeft, lang)}${mark}`);
     const code = c.codeId ? `; ${t.code(codeName({ id: c.codeId, label: c.codeId, app: c.app }, lang))}` : "";
     lines.push(`  ${t.detail(c)} (${c.app} ${c.location})${code}`);
   }
   for (const p of list.problems) lines.push(t.unreadable(`${p.app} ${p.location}`));
-  if (warned) lines.push(t.renew);
+  if (warned) lines.push(CERTIFICATES[lang].renew);
   return lines.join("\n") + "\n";
 }
 

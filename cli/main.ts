@@ -19,6 +19,8 @@ import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js"
 import { promptHidden, promptVisible, readCodesFromStdin } from "./prompt.js";
 import {
   APP_NAMES,
+  certificateLine,
+  CERTIFICATES,
   codeName,
   describeError,
   describeUsage,
@@ -33,9 +35,12 @@ import { isPinwardenError } from "../native-bridge/core/errors.js";
 import type { ErrorCode } from "../contract/errors.js";
 import { checkAgainstCard, checkNewCodePolicy } from "../native-bridge/service/rules.js";
 import type { CodeRules } from "../contract/rules.js";
-import { wipeAll, type Secret } from "../native-bridge/core/secret.js";
+import { Secret, wipeAll } from "../native-bridge/core/secret.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "../native-bridge/service/types.js";
 import { FAMILIES, type Family } from "../contract/families.js";
+import type { CardService } from "../native-bridge/service/card-service.js";
+import { certificateWarnings, warningDays } from "../native-bridge/certs/warnings.js";
+import type { CertificateWarning } from "../native-bridge/certs/types.js";
 // Machine policy is pure code (zod, a file, `reg query`); it lives with the app in electron/
 // and the CLI obeys it too, so a support check on the command line sees the same rules.
 // Start-up: only what every command needs is imported here. The card service, the PC/SC
@@ -218,6 +223,9 @@ const TEXT = {
     changed: (l: string) => `The PIN for ${l} has been changed.`,
     unblocked: (l: string) => `${l} is unlocked with the new PIN.`,
     askedEnough: (n: number) => `Asked ${n} times. Nothing was sent to the card.`,
+    checked: (l: string) => `The card accepted the current code for ${l}.`,
+    cancelledChecked: "Cancelled. The card only checked the current code; nothing was changed.",
+    askedEnoughChecked: (n: number) => `Asked ${n} times. The card only checked the current code; nothing was changed.`,
   },
   sv: {
     reader: "Kortläsare",
@@ -245,6 +253,9 @@ const TEXT = {
     changed: (l: string) => `Säkerhetskoden för ${l} är ändrad.`,
     unblocked: (l: string) => `${l} är upplåst med den nya säkerhetskoden.`,
     askedEnough: (n: number) => `Frågat ${n} gånger. Inget skickades till kortet.`,
+    checked: (l: string) => `Kortet har godkänt den nuvarande koden för ${l}.`,
+    cancelledChecked: "Avbrutet. Kortet kontrollerade bara den nuvarande koden; inget ändrades.",
+    askedEnoughChecked: (n: number) => `Frågat ${n} gånger. Kortet kontrollerade bara den nuvarande koden; inget ändrades.`,
   },
 } as const;
 
@@ -292,6 +303,31 @@ function codeJson(c: CodeStatus) {
     blocked: c.blocked,
     state: c.state,
   };
+}
+
+/**
+ * `status`'s certificate warnings: read after the status, by the policy's days; [] with the
+ * warning off (nothing read); null where the certificates could not be read (unknown).
+ */
+export async function statusCertificateWarnings(
+  service: CardService,
+  target: { reader?: string; app?: Family },
+  policy: LoadedPolicy["policy"],
+): Promise<CertificateWarning[] | null> {
+  const days = warningDays(policy);
+  if (days === null) return [];
+  const read = await service.certificates(target);
+  return read.ok ? certificateWarnings(read.value.certificates, days) : null;
+}
+
+/** A line per warning, "Underskrift – certifikatet går ut om 41 dagar"; unknown: one line saying so. */
+export function formatCertificateWarnings(warnings: CertificateWarning[] | null, lang: Language): string {
+  const t = CERTIFICATES[lang];
+  if (warnings === null) return `${t.heading}: ${t.notRead}\n`;
+  if (warnings.length === 0) return "";
+  return (
+    warnings.map((w) => `${certificateLine(w, lang)} (${t.until.replace("{date}", w.notAfter.slice(0, 10))})\n`).join("") + t.renew + "\n"
+  );
 }
 
 /** `codes` are those of `app`; `applications` lists every application on the card. */
@@ -611,7 +647,15 @@ export async function main(
         import("../host/support.js"),
       ]);
       const logDirectory = loaded.policy.logDirectory || defaultLogDirectory();
-      const sources = { backend, service, policy: loaded, logDirectory, lastOperation: lastAuditFromLogs(logDirectory) };
+      const sources = {
+        backend,
+        service,
+        policy: loaded,
+        logDirectory,
+        lastOperation: lastAuditFromLogs(logDirectory),
+        // Read after the report's status, as `status` does (no cache across runs).
+        certificateWarnings: () => statusCertificateWarnings(service, reader, loaded.policy),
+      };
       if (values.export) {
         let path: string;
         try {
@@ -640,7 +684,14 @@ export async function main(
     if (command === "status") {
       const status = await service.status(target);
       if (!status.ok) return fail(status.error);
-      io.out(values.json ? JSON.stringify(statusJson(status.value)) + "\n" : formatStatus(status.value, lang, app));
+      // The certificates after the status, never interleaved with it (issue 14): a one-shot
+      // run has no cache to wait for. Off by policy: none, and nothing read for them.
+      const warnings = await statusCertificateWarnings(service, target, loaded.policy);
+      io.out(
+        values.json
+          ? JSON.stringify({ ...statusJson(status.value), certificateWarnings: warnings }) + "\n"
+          : formatStatus(status.value, lang, app) + formatCertificateWarnings(warnings, lang),
+      );
       return EXIT.ok;
     }
 
@@ -671,13 +722,15 @@ export async function main(
         const terminal =
           io.terminal === undefined ? (process.stdin.isTTY ? { hidden: promptHidden, visible: promptVisible } : null) : io.terminal;
         if (!terminal) return usage({ error: "NO_TERMINAL", command });
+        /** The card has accepted the current code (checkCode): "nothing was sent" is no longer true. */
+        let checked = false;
         const cancelled = () => {
-          io.err(t.cancelled + "\n");
+          io.err((checked ? t.cancelledChecked : t.cancelled) + "\n");
           return EXIT.ok;
         };
         /** After MAX_ASKS refused answers: the last problem, as an error (exit 5). */
         const gaveUp = (p: Problem): number => {
-          io.err(t.askedEnough(MAX_ASKS) + "\n");
+          io.err((checked ? t.askedEnoughChecked : t.askedEnough)(MAX_ASKS) + "\n");
           const info: Problem = { ...p };
           delete info.digits;
           if (values.json) io.out(JSON.stringify(errorJson(info, lang)) + "\n");
@@ -706,6 +759,15 @@ export async function main(
           }
         }
         if (!first) return gaveUp(problem!);
+        // Where the card can check it (canCheck: one VERIFY, the try the change would have
+        // cost), the current code is checked before a new one is asked for (issue 12), as
+        // the wizard does. checkCode wipes what it is given: it gets a copy.
+        if (!unblocking && code.canCheck) {
+          const result = await service.checkCode(id, Secret.fromBuffer(Buffer.from(first.bytes())), target);
+          if (!result.ok) return fail(result.error);
+          checked = true;
+          io.err(t.checked(name) + "\n");
+        }
         // The new code, checked as typed, then its confirmation; a mismatch asks for both again.
         for (let ask = 0; ask < MAX_ASKS && !again; ask++) {
           next = await terminal.hidden(t.next(name));

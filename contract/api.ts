@@ -3,7 +3,7 @@
  * preload (as `window.pinwarden`) or the preview bridge. Types only; the calls and their
  * channels are the table in calls.ts. The renderer imports nothing from outside contract/.
  *
- * Codes cross this boundary once, in a change or unblock request. They never come back:
+ * Codes cross this boundary once, in a check, change or unblock request. They never come back:
  * no response, event or error carries one.
  */
 import type { CallMethods } from "./calls.js";
@@ -51,6 +51,11 @@ export interface CodeStatus {
   alsoUnblockedBy?: string[];
   canChange: boolean;
   canUnblock: boolean;
+  /**
+   * The current code can be checked on the card (checkCode) before a new one is typed: one
+   * VERIFY, the try the change would have cost. Absent or false: the change checks it.
+   */
+  canCheck?: boolean;
 }
 
 /** One application on the card (a security key carries PIV and OpenPGP side by side). */
@@ -70,6 +75,30 @@ export interface CardStatus {
   codes: CodeStatus[];
   /** Every application found on the card, this one included. */
   applications: AppStatus[];
+  /**
+   * Certificates about to expire or expired (issue 14), read in the background after the
+   * status was shown, once per card insertion: absent or null = not read yet (or could not
+   * be read), [] = none to warn about (or the policy has the warning off).
+   */
+  certificateWarnings?: CertificateWarning[] | null;
+}
+
+/** What a certificate's key is for; the app names a warning by its code, else by this. */
+export type CertificateRole = "identification" | "signing" | "encryption" | "cardAuthentication" | "authority";
+
+/** A certificate to warn about: the code protecting its key and the days it has left. */
+export interface CertificateWarning {
+  /** The code protecting the key (a CodeStatus id of `app`); null: none or not known. */
+  codeId: string | null;
+  app: AppFamily;
+  role: CertificateRole;
+  /** Whole days left; negative once expired. */
+  daysLeft: number;
+  expired: boolean;
+  /** ISO 8601. */
+  notAfter: string;
+  /** The subject's common name. */
+  subject: string;
 }
 
 export type { ErrorCode } from "./errors.js";
@@ -122,7 +151,7 @@ export interface NavigateEvent {
 export type AppEvent = CardEvent | NavigateEvent;
 
 /** The requests that carry codes: their types are their schemas' (contract/requests.ts). */
-export type { ChangePinRequest, UnblockPinRequest } from "./requests.js";
+export type { ChangePinRequest, CheckCodeRequest, UnblockPinRequest } from "./requests.js";
 
 /**
  * What the main process read after a card event (or a change), pushed to every window:
@@ -162,6 +191,10 @@ export interface SupportReport {
   logDirectory: string;
   /** From policy; the report says a default sentence where there is no phone and no URL. */
   helpdesk: { phones: string[]; url: string | null; organisation: string | null };
+  /** As CardStatus.certificateWarnings: absent or null = not read yet. */
+  certificateWarnings?: CertificateWarning[] | null;
+  /** The policy's certificateWarningDays; null: the policy has certificate warnings off. */
+  certificateWarningDays?: number | null;
 }
 
 /** One code in the support report: never the code itself, only its state. */

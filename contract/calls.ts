@@ -10,7 +10,7 @@
  * or error carries one, and a request that fails its schema is rejected without an echo.
  */
 import type { ApiResult, AppInfo, CardStatus, StatusPush, SupportResult } from "./api.js";
-import type { ChangePinRequest, UnblockPinRequest } from "./requests.js";
+import type { ChangePinRequest, CheckCodeRequest, UnblockPinRequest } from "./requests.js";
 
 interface Call<Request, Response> {
   channel: `pinwarden:${string}`;
@@ -44,6 +44,11 @@ export const CALLS = {
   /** Writes the diagnostics zip (report and redacted logs); resolves with where it went. */
   exportDiagnostics: call<ApiResult<{ path: string }>>("export-diagnostics", "POST"),
   changePin: call<ApiResult<CardStatus>, ChangePinRequest>("change-pin", "POST", true),
+  /**
+   * Checks a current code on the card (only where its CodeStatus says canCheck): a wrong
+   * one answers its error with the tries left, a right one the status. Never echoed.
+   */
+  checkCode: call<ApiResult<CardStatus>, CheckCodeRequest>("check-code", "POST", true),
   unblockPin: call<ApiResult<CardStatus>, UnblockPinRequest>("unblock-pin", "POST", true),
 } as const;
 

@@ -20,6 +20,8 @@ export const changePinSchema = z.strictObject({
   /** The application, on a card that carries several (default: the first). */
   app: app.optional(),
 });
+/** A current code to check before a change (the code is never sent back). */
+export const checkCodeSchema = z.strictObject({ pinId: codeId, current: code, app: app.optional() });
 export const unblockPinSchema = z.strictObject({
   pinId: codeId,
   /** The unblocking code the person typed: a PUK, an admin PIN or a resetting code. */
@@ -30,6 +32,7 @@ export const unblockPinSchema = z.strictObject({
   using: codeId.optional(),
 });
 export type ChangePinRequest = z.infer<typeof changePinSchema>;
+export type CheckCodeRequest = z.infer<typeof checkCodeSchema>;
 export type UnblockPinRequest = z.infer<typeof unblockPinSchema>;
 
 /** Every call's schema: a missing row, or one that disagrees with the call's request type, does not compile. */
@@ -40,5 +43,6 @@ export const REQUEST_SCHEMAS: { [K in CallName]: RequestOf<K> extends undefined 
   support: null,
   exportDiagnostics: null,
   changePin: changePinSchema,
+  checkCode: checkCodeSchema,
   unblockPin: unblockPinSchema,
 };

@@ -10,7 +10,8 @@ import type { Logger } from "winston";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
-import { codeName } from "../native-bridge/service/error-catalog.js";
+import { certificateLine, codeName, TRAY, trayText } from "../native-bridge/service/error-catalog.js";
+import { warningDays } from "../native-bridge/certs/warnings.js";
 import { applicationsOf, unblockedByPuk } from "../contract/codes.js";
 import type { AppInfo, CardStatus, Language, StatusPush } from "../contract/api.js";
 import { isNoCard } from "../contract/errors.js";
@@ -19,12 +20,12 @@ import { lastAuditFromLogs, supportProvider } from "../host/support.js";
 import type { AuditEvent } from "../native-bridge/service/types.js";
 import { registerIpc, senderCheck } from "./ipc.js";
 import { createLogger, defaultLogDirectory } from "../host/logging.js";
-import { iconFile, menuTemplate, tooltipFor, trayStateOf, type MonitorSnapshot, type TrayState } from "../host/tray-state.js";
+import { iconFile, menuTemplate, tooltipWithCertificates, trayStateOf, type MonitorSnapshot, type TrayState } from "../host/tray-state.js";
 import { hardenSession, WindowManager } from "./window.js";
 import { serviceOptionsOf, rulesOf } from "../host/apply-policy.js";
 import { loadPolicy, type LoadedPolicy } from "../host/policy.js";
 import { windowsRegistry } from "../host/policy-registry.js";
-import { watch } from "node:fs";
+import { mkdirSync, readFileSync, watch, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 export type ElectronApi = Pick<
@@ -63,24 +64,23 @@ export interface RunningApp {
   policy(): LoadedPolicy;
 }
 
-const NOTIFY: Record<
-  Language,
-  { blocked: (l: string) => string; blockedNoPuk: (l: string) => string; low: (l: string) => string; title: string }
-> = {
-  sv: {
-    title: "Pinwarden",
-    blocked: (l) => `${l} är spärrad. Klicka för att låsa upp med PUK-kod.`,
-    // OpenPGP has no PUK: the admin PIN or the resetting code unblocks it.
-    blockedNoPuk: (l) => `${l} är spärrad. Klicka för att låsa upp den.`,
-    low: (l) => `${l} har bara ett försök kvar.`,
-  },
-  en: {
-    title: "Pinwarden",
-    blocked: (l) => `${l} is blocked. Click to unlock it with your PUK.`,
-    blockedNoPuk: (l) => `${l} is blocked. Click to unlock it.`,
-    low: (l) => `${l} has only one try left.`,
-  },
-};
+/**
+ * The day (local, YYYY-MM-DD) each card was last told about its certificates, by serial, in
+ * the app's user-data directory: a warning comes at most once a day a card (issue 14). Nothing
+ * secret: a card serial and a date.
+ */
+export const CERTIFICATE_NOTICES_FILE = "certificate-notices.json";
+
+const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+
+function readNotices(file: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
 
 export async function startApp(electron: ElectronApi, options: AppOptions): Promise<RunningApp | null> {
   const { app, Tray, Menu, BrowserWindow, ipcMain, Notification, nativeTheme, session, dialog } = electron;
@@ -118,11 +118,17 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
   let busy = false;
   let lastOperation: (AuditEvent & { at: string }) | null = lastAuditFromLogs(logDirectory);
   const support = supportProvider(
-    () => ({ backend, service, policy: loaded, logDirectory, lastOperation }),
+    () => ({ backend, service, policy: loaded, logDirectory, lastOperation, certificateWarnings: feedWarnings }),
     () => app.getPath("downloads"),
   );
-  // One read per card event, for the tray and the window alike.
-  const feed = createStatusFeed(service, backend);
+  // One read per card event, for the tray and the window alike; the certificates once per
+  // insertion, in the background after it (issue 14).
+  const feed = createStatusFeed(service, backend, { certificateWarningDays: () => warningDays(policy()) });
+  /** The warnings the feed's last status carries: null while not read. */
+  function feedWarnings() {
+    const latest = feed.latest();
+    return latest?.ok ? (latest.value.certificateWarnings ?? null) : null;
+  }
   const handlers = createHandlers(service, info, support, {
     onRejected: (what) => log.warn("ipc payload rejected", { channel: what }),
     feed,
@@ -188,7 +194,7 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
         type: "info",
         title: "Pinwarden",
         message: `Pinwarden ${app.getVersion()}`,
-        detail: language === "sv" ? "Hanterar säkerhetskoderna på ditt kort." : "Manages the codes on your smart card.",
+        detail: TRAY[language].about,
       }),
     quit: () => quit(),
   };
@@ -197,7 +203,8 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     const state = trayStateOf(s);
     tray.setImage(join(options.assetsDir, "tray", iconFile(state, nativeTheme.shouldUseDarkColors, process.platform)));
     const organisation = organisationName();
-    tray.setToolTip(organisation ? `${tooltipFor(state, language)} (${organisation})` : tooltipFor(state, language));
+    const tooltip = tooltipWithCertificates(s, language);
+    tray.setToolTip(organisation ? `${tooltip} (${organisation})` : tooltip);
     tray.setContextMenu(
       Menu.buildFromTemplate(
         menuTemplate(s, language, actions).map(({ id, ...item }) => (id === "separator" ? { type: "separator" } : { id, ...item })),
@@ -221,14 +228,40 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     const found = pins.find((p) => p.code.state === "blocked") ?? pins.find((p) => p.code.state === "low");
     if (!found) return;
     const { code: pin, app: family } = found;
-    const text = NOTIFY[language];
+    const text = TRAY[language].notify;
     const blocked = pin.state === "blocked";
     const byPuk = unblockedByPuk(pin, found.codes);
     // The name the window uses for this code in this language, not the card's own label.
     const name = codeName({ ...pin, app: family }, language);
-    const body = !blocked ? text.low(name) : byPuk ? text.blocked(name) : text.blockedNoPuk(name);
+    const body = trayText(!blocked ? text.low : byPuk ? text.blocked : text.blockedNoPuk, { code: name });
     const note = new Notification({ title: text.title, body });
     note.on("click", () => void windows.show({ type: "navigate", view: blocked ? "unlock" : "change", pinId: pin.id, app: family }));
+    note.show();
+  }
+
+  /**
+   * Certificates about to expire (issue 14): one notification a day a card at most, the
+   * day remembered by card serial in the user-data directory.
+   */
+  function notifyAboutCertificates(current: CardStatus): void {
+    const first = current.certificateWarnings?.[0];
+    if (!first || !policy().notifications || !Notification.isSupported()) return;
+    const card = current.card.serial ?? current.applications.find((a) => a.serial)?.serial ?? `atr-${current.card.atr}`;
+    const file = join(app.getPath("userData"), CERTIFICATE_NOTICES_FILE);
+    const notices = readNotices(file);
+    const today = localDay(new Date());
+    if (notices[card] === today) return;
+    notices[card] = today;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(notices, null, 2));
+    } catch (e) {
+      // Not remembered: the next start may say it again today; say it now all the same.
+      log.warn("certificate notice not saved", { error: e instanceof Error ? e.name : typeof e });
+    }
+    const text = TRAY[language].notify;
+    const note = new Notification({ title: text.title, body: trayText(text.certificate, { line: certificateLine(first, language) }) });
+    note.on("click", () => void windows.show({ type: "navigate", view: "status" }));
     note.show();
   }
 
@@ -245,6 +278,8 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
       notifyNext = false;
       notifyAbout(status);
     }
+    // The certificates come in a later push of the same card's status.
+    if (status?.certificateWarnings?.length) notifyAboutCertificates(status);
   });
   const onReaderEvent = (e: ReaderEvent) => {
     if (e.type === "card-inserted") notifyNext = true;
@@ -264,6 +299,9 @@ export async function startApp(electron: ElectronApi, options: AppOptions): Prom
     app.setLoginItemSettings({ openAtLogin: policy().startAtLogin });
     for (const problem of loaded.problems) log.warn("policy value ignored", { ...problem });
     log.info("policy applied", { sources: loaded.sources });
+    // The certificate warnings follow the policy's days (or its "off") at once.
+    const latest = feed.latest();
+    if (latest) feed.publish(latest);
     updateTray();
   }
   // The file is watched; the registry is read again every ten minutes (Group Policy itself

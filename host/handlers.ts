@@ -8,6 +8,8 @@ import { CALL_NAMES, type CallName, type RequestOf, type ResponseOf } from "../c
 import { REQUEST_SCHEMAS } from "../contract/requests.js";
 import type { ReaderBackend, ReaderEvent } from "../native-bridge/pcsc/types.js";
 import type { CardService } from "../native-bridge/service/card-service.js";
+import { certificateWarnings } from "../native-bridge/certs/warnings.js";
+import type { CardCertificate } from "../native-bridge/certs/types.js";
 import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
 import { Secret } from "../native-bridge/core/secret.js";
 import type { CardStatus as ServiceStatus, Result } from "../native-bridge/service/types.js";
@@ -70,6 +72,10 @@ export function createHandlers(service: CardService, info: () => AppInfo, suppor
       const options = family ? { app: family } : {};
       return done(toApi(await around(() => service.changePin(pinId, Secret.fromString(current), Secret.fromString(next), options))));
     },
+    async checkCode({ pinId, current, app: family }) {
+      const options = family ? { app: family } : {};
+      return done(toApi(await around(() => service.checkCode(pinId, Secret.fromString(current), options))));
+    },
     async unblockPin({ pinId, puk, next, app: family, using }) {
       const options = { ...(family ? { app: family } : {}), ...(using ? { using } : {}) };
       return done(toApi(await around(() => service.unblockPin(pinId, Secret.fromString(puk), Secret.fromString(next), options))));
@@ -107,15 +113,60 @@ export interface StatusFeed {
   close(): void;
 }
 
-export function createStatusFeed(service: CardService, backend: ReaderBackend): StatusFeed {
+export interface StatusFeedOptions {
+  /**
+   * Certificate warnings (issue 14): the policy's warning days, null with the warning off.
+   * Given, the feed reads the card's certificates in the background once per card insertion,
+   * after the first status of that card was pushed, and pushes that status again with
+   * `certificateWarnings`; every later status of the card carries them. A status read never
+   * waits for the certificates (CardService queues them one certificate a task).
+   */
+  certificateWarningDays?: () => number | null;
+}
+
+export function createStatusFeed(service: CardService, backend: ReaderBackend, options: StatusFeedOptions = {}): StatusFeed {
   const listeners = new Set<(status: StatusPush) => void>();
   let latest: StatusPush | null = null;
   let running: Promise<StatusPush> | null = null;
   let queued: Promise<StatusPush> | null = null;
+  // The certificates of the card in `certs.reader`, read once per insertion (`insertion` counts them).
+  let insertion = 0;
+  let certs: { insertion: number; reader: string; list: CardCertificate[] | null } | null = null;
 
-  const publish = (status: StatusPush) => {
+  const withWarnings = (status: StatusPush): StatusPush => {
+    if (!options.certificateWarningDays || !status.ok) return status;
+    const days = options.certificateWarningDays();
+    // Off: nothing to warn about, and nothing read for it.
+    if (days === null) return { ok: true, value: { ...status.value, certificateWarnings: [] } };
+    if (certs?.insertion !== insertion || certs.reader !== status.value.reader || !certs.list) return status;
+    return { ok: true, value: { ...status.value, certificateWarnings: certificateWarnings(certs.list, days) } };
+  };
+
+  const publish = (pushed: StatusPush) => {
+    const status = withWarnings(pushed);
     latest = status;
     for (const listener of [...listeners]) listener(status);
+    const reading = options.certificateWarningDays?.() ?? null;
+    if (reading !== null && status.ok && certs?.insertion !== insertion) readCertificates(status.value.reader);
+  };
+
+  /** In the background: the status that started it has been pushed already. */
+  const readCertificates = (reader: string) => {
+    const at = insertion;
+    certs = { insertion: at, reader, list: null };
+    void service.certificates({ reader }).then((result) => {
+      if (certs?.insertion !== at || insertion !== at) return;
+      // Unreadable: unknown ("not read"), and not tried again before the card comes back.
+      if (!result.ok) return;
+      certs.list = result.value.certificates;
+      const now = latest;
+      if (!now?.ok || now.value.reader !== reader) return;
+      // Pushed again only when there is something to warn about: "none" looks like "not read"
+      // to the tray and the window; latest() (the support report) still tells them apart.
+      const updated = withWarnings(now);
+      if (updated.ok && updated.value.certificateWarnings?.length) publish(now);
+      else latest = updated;
+    });
   };
 
   const withoutCard = (): StatusPush | null => {
@@ -129,7 +180,8 @@ export function createStatusFeed(service: CardService, backend: ReaderBackend): 
   const read = async (): Promise<StatusPush> => {
     const status = withoutCard() ?? toApi(await service.status());
     publish(status);
-    return status;
+    // As pushed: with the card's certificate warnings where they are read.
+    return latest ?? status;
   };
 
   /**
@@ -152,7 +204,11 @@ export function createStatusFeed(service: CardService, backend: ReaderBackend): 
     return queued;
   };
 
-  const off = backend.on(() => void refresh());
+  const off = backend.on((e) => {
+    // Another insertion: its certificates are read again (CardService's cache went with the card).
+    if (e.type === "card-inserted" || e.type === "card-removed") insertion++;
+    void refresh();
+  });
   return {
     latest: () => latest,
     refresh,

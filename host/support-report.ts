@@ -9,10 +9,18 @@
 import { arch, release } from "node:os";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import type { CardService } from "../native-bridge/service/card-service.js";
-import { APP_NAMES, codeName, describeError, ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
+import { warningDays } from "../native-bridge/certs/warnings.js";
+import {
+  APP_NAMES,
+  certificateLine,
+  CERTIFICATES,
+  codeName,
+  describeError,
+  ERROR_CATALOG,
+} from "../native-bridge/service/error-catalog.js";
 import type { ErrorCode } from "../contract/errors.js";
 import type { AuditEvent, CodeStatus } from "../native-bridge/service/types.js";
-import type { Language, SupportCode, SupportReport } from "../contract/api.js";
+import type { CertificateWarning, Language, SupportCode, SupportReport } from "../contract/api.js";
 import type { LoadedPolicy } from "./policy.js";
 
 export const APP_VERSION = "0.1.0";
@@ -24,6 +32,11 @@ export interface ReportSources {
   logDirectory: string;
   lastOperation: (AuditEvent & { at: string }) | null;
   now?: () => Date;
+  /**
+   * The certificate warnings of the card's status (issue 14): in the app, as its background
+   * read left them (null while not read yet); in the CLI, read after the report's status.
+   */
+  certificateWarnings?: () => CertificateWarning[] | null | Promise<CertificateWarning[] | null>;
 }
 
 type ReportCode = SupportCode;
@@ -89,6 +102,8 @@ export async function buildSupportReport(src: ReportSources): Promise<SupportRep
     },
     logDirectory: src.logDirectory,
     helpdesk: { phones: policy.helpdeskPhone, url: policy.helpdeskUrl, organisation: policy.organisationName ?? null },
+    certificateWarnings: status?.ok === true ? ((await src.certificateWarnings?.()) ?? null) : null,
+    certificateWarningDays: warningDays(policy),
   };
 }
 
@@ -177,6 +192,23 @@ export function localTime(iso: string, seconds = false): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${time} (${zone})`;
 }
 
+/**
+ * "Certifikat: inte lästa än", or a line per certificate to warn about: "Underskrift –
+ * certifikatet går ut om 41 dagar, giltigt till 2027-01-04 00:59 (UTC+01:00), Test Person".
+ */
+function certificateLines(r: SupportReport, language: Language): string[] {
+  const t = CERTIFICATES[language];
+  const warnings = r.certificateWarnings;
+  // Off by policy: nothing to say (the policy line counts the value set).
+  if (r.certificateWarningDays === null) return [];
+  if (warnings === null || warnings === undefined) return [`${t.heading}: ${t.notRead}`];
+  if (warnings.length === 0) return [`${t.heading}: ${t.none.replace("{count}", String(r.certificateWarningDays ?? ""))}`];
+  return [
+    `${t.heading}:`,
+    ...warnings.map((w) => `  ${certificateLine(w, language)}, ${t.until.replace("{date}", localTime(w.notAfter))}, ${w.subject}`),
+  ];
+}
+
 /** The report as numbered lines a user can read aloud: "line 4 says…". */
 export function formatSupportReport(r: SupportReport, language: Language): string {
   const w = W[language];
@@ -212,6 +244,7 @@ export function formatSupportReport(r: SupportReport, language: Language): strin
         lines.push(`  ${codeName({ ...c, app: a.app }, language)}: ${said}`);
       }
     }
+    lines.push(...certificateLines(r, language));
   } else if (r.cardError) {
     lines.push(
       `${w.card}: ${w.unreadable}: ${describeError(r.cardError.code, {}, language)}${r.cardError.atr ? `, ATR ${r.cardError.atr}` : ""}`,

@@ -1,9 +1,11 @@
 /**
  * What the tray shows: a state from the card monitor, an icon and tooltip for it, and the
- * right-click menu with each item enabled only where it can work. Pure functions; app.ts
- * hands them to Electron's Tray and Menu.
+ * right-click menu with each item enabled only where it can work, and the certificates that
+ * expire soon (issue 14). Pure functions; app.ts hands them to Electron's Tray and Menu. The
+ * words are the one catalogue's (error-catalog.ts TRAY, CERTIFICATES).
  */
-import type { CardStatus, Language } from "../contract/api.js";
+import { certificateLine, TRAY } from "../native-bridge/service/error-catalog.js";
+import type { CardStatus, CertificateWarning, Language } from "../contract/api.js";
 // The same rules the window applies (pure functions of a status), so tray and window agree.
 import { applicationsOf, canUnlockPin, cardUnblocksWithPuk } from "../contract/codes.js";
 
@@ -41,30 +43,21 @@ export function iconFile(state: TrayState, dark: boolean, platform: NodeJS.Platf
   return `${state}-${dark ? "dark" : "light"}.${platform === "win32" ? "ico" : "png"}`;
 }
 
-const TOOLTIP: Record<Language, Record<TrayState, string>> = {
-  sv: {
-    "no-service": "Pinwarden – korttjänsten körs inte",
-    "no-reader": "Pinwarden – ingen kortläsare",
-    "no-card": "Pinwarden – sätt i ditt kort",
-    unsupported: "Pinwarden – kortet stöds inte",
-    ready: "Pinwarden – kortet är klart",
-    low: "Pinwarden – en kod har bara ett försök kvar",
-    blocked: "Pinwarden – en kod är spärrad",
-    busy: "Pinwarden – arbetar, ta inte ut kortet",
-  },
-  en: {
-    "no-service": "Pinwarden – the smart card service is not running",
-    "no-reader": "Pinwarden – no card reader",
-    "no-card": "Pinwarden – insert your card",
-    unsupported: "Pinwarden – card not supported",
-    ready: "Pinwarden – card ready",
-    low: "Pinwarden – a code has one try left",
-    blocked: "Pinwarden – a code is blocked",
-    busy: "Pinwarden – working, do not remove the card",
-  },
-};
+export const tooltipFor = (state: TrayState, language: Language) => TRAY[language].tooltip[state];
 
-export const tooltipFor = (state: TrayState, language: Language) => TOOLTIP[language][state];
+/** The certificates to warn about in the last status: none while not read (or none to say). */
+export const certificateWarningsOf = (s: MonitorSnapshot): CertificateWarning[] => (s.busy ? [] : (s.status?.certificateWarnings ?? []));
+
+/**
+ * The tooltip with the soonest certificate warning after it (issue 14): "Pinwarden – kortet är
+ * klart · Underskrift – certifikatet går ut om 41 dagar". Only where the card is read.
+ */
+export function tooltipWithCertificates(s: MonitorSnapshot, language: Language): string {
+  const state = trayStateOf(s);
+  const first = certificateWarningsOf(s)[0];
+  const base = tooltipFor(state, language);
+  return first && ["ready", "low", "blocked"].includes(state) ? `${base} · ${certificateLine(first, language)}` : base;
+}
 
 export interface MenuActions {
   change(): void;
@@ -76,33 +69,13 @@ export interface MenuActions {
 }
 
 export interface MenuItem {
-  id: "change" | "unlock" | "status" | "support" | "about" | "quit" | "separator";
+  /** `certificate-N`: a line saying the Nth certificate warning; it opens the status view. */
+  id: "change" | "unlock" | "status" | "support" | "about" | "quit" | "separator" | `certificate-${number}`;
   label?: string;
   enabled?: boolean;
   type?: "separator";
   click?: () => void;
 }
-
-const LABELS: Record<Language, Record<Exclude<MenuItem["id"], "separator"> | "unlockNoPuk", string>> = {
-  sv: {
-    change: "Ändra säkerhetskod…",
-    unlock: "Lås upp kort med PUK-kod…",
-    unlockNoPuk: "Lås upp PIN-kod…",
-    status: "Kortstatus",
-    support: "Supportinformation",
-    about: "Om",
-    quit: "Avsluta",
-  },
-  en: {
-    change: "Change PIN…",
-    unlock: "Unlock with PUK…",
-    unlockNoPuk: "Unlock PIN…",
-    status: "Card status",
-    support: "Support information",
-    about: "About",
-    quit: "Quit",
-  },
-};
 
 /** Change needs a PIN that is not blocked, in any application; unlock a PIN with a usable unblocking code. */
 export function canChange(s: MonitorSnapshot): boolean {
@@ -118,8 +91,16 @@ export function canUnlock(s: MonitorSnapshot): boolean {
 }
 
 export function menuTemplate(s: MonitorSnapshot, language: Language, actions: MenuActions): MenuItem[] {
-  const l = LABELS[language];
+  const l = TRAY[language].menu;
+  const certificates: MenuItem[] = certificateWarningsOf(s).map((w, i) => ({
+    id: `certificate-${i}`,
+    label: certificateLine(w, language),
+    enabled: true,
+    click: actions.status,
+  }));
   return [
+    ...certificates,
+    ...(certificates.length ? [{ id: "separator", type: "separator" } as const] : []),
     { id: "change", label: l.change, enabled: canChange(s), click: actions.change },
     { id: "unlock", label: cardUnblocksWithPuk(s.status) ? l.unlock : l.unlockNoPuk, enabled: canUnlock(s), click: actions.unlock },
     { id: "separator", type: "separator" },

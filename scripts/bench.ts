@@ -253,6 +253,9 @@ export interface VariantRow {
   warm?: Cell;
   change?: Cell;
   unblock?: Cell;
+  /** Reading the certificates once after a status (issue 14), and again on the same insertion. */
+  certificates?: Cell;
+  certificatesAgain?: Cell;
   /** What went wrong on this row (the rest of the row still stands). */
   notes: string[];
   /** Commands other than SELECT and READ BINARY that a cold status sent more than once. */
@@ -420,6 +423,37 @@ export async function benchVariant(variant: Variant, transport: Transport, opts:
       } finally {
         service.close();
       }
+    }
+
+    // Certificates (issue 14): what the app's background read costs once a status has learned
+    // the card (a new service each run, as a new insertion), and a second read (the cache).
+    try {
+      const first: number[] = [];
+      const again: number[] = [];
+      let firstApdus = 0;
+      let againApdus = 0;
+      for (let i = 0; i < opts.runs; i++) {
+        const service = new CardService(transport.backend);
+        try {
+          check("status", await withTimeout("status", T, service.status(target)));
+          let before = card.apduCount;
+          let t0 = performance.now();
+          check("certificates", await withTimeout("certificates", T, service.certificates(target)));
+          first.push(performance.now() - t0);
+          firstApdus = card.apduCount - before;
+          before = card.apduCount;
+          t0 = performance.now();
+          check("certificates again", await withTimeout("certificates again", T, service.certificates(target)));
+          again.push(performance.now() - t0);
+          againApdus = card.apduCount - before;
+        } finally {
+          service.close();
+        }
+      }
+      row.certificates = { apdus: firstApdus, ms: median(first) };
+      row.certificatesAgain = { apdus: againApdus, ms: median(again) };
+    } catch (error) {
+      row.notes.push((error as Error).message);
     }
 
     const { pinId, pukId } = ids!;
@@ -739,9 +773,18 @@ export function render(report: Report, machine: string): string {
   L.push("APDUs received by the virtual card · median milliseconds, per variant and transport:", "");
   L.push(
     ...mdTable(
-      ["variant", "transport", "cold status", "warm status", "CLI change", "CLI unblock"],
-      report.rows.map((r) => [r.variant, r.transport, cell(r.cold), cell(r.warm), cell(r.change), cell(r.unblock)]),
-      [false, false, true, true, true, true],
+      ["variant", "transport", "cold status", "warm status", "CLI change", "CLI unblock", "certificates", "again"],
+      report.rows.map((r) => [
+        r.variant,
+        r.transport,
+        cell(r.cold),
+        cell(r.warm),
+        cell(r.change),
+        cell(r.unblock),
+        cell(r.certificates),
+        cell(r.certificatesAgain),
+      ]),
+      [false, false, true, true, true, true, true, true],
     ),
   );
   const notes = report.rows.flatMap((r) => r.notes.map((n) => `${r.variant} (${r.transport}): ${n}`));

@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { build } from "vite";
 import { CALL_NAMES, CALLS } from "../contract/calls.js";
 import { createHandlers, createStatusFeed, subscribeCardEvents } from "../host/handlers.js";
+import { warningDays } from "../native-bridge/certs/index.js";
 import { PcscReaders } from "../native-bridge/pcsc/pcsc-readers.js";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import { CardService } from "../native-bridge/service/card-service.js";
@@ -113,11 +114,16 @@ const workDir = mkdtempSync(join(tmpdir(), "pinwarden-preview-"));
 const logDirectory = policy.logDirectory || defaultLogDirectory();
 let lastOperation: ReportSources["lastOperation"] = null;
 const support = supportProvider(
-  () => ({ backend, service, policy: loaded, logDirectory, lastOperation }),
+  () => ({ backend, service, policy: loaded, logDirectory, lastOperation, certificateWarnings: feedWarnings }),
   () => workDir,
 );
-// As in the app: one status read per card event, pushed to every open page.
-const feed = createStatusFeed(service, backend);
+// As in the app: one status read per card event, pushed to every open page; the certificates
+// once per insertion, in the background after it (issue 14).
+const feed = createStatusFeed(service, backend, { certificateWarningDays: () => warningDays(policy) });
+function feedWarnings() {
+  const latest = feed.latest();
+  return latest?.ok ? (latest.value.certificateWarnings ?? null) : null;
+}
 const handlers = createHandlers(service, info, support, { feed });
 await feed.refresh();
 onAudit = (e) => (lastOperation = { ...e, at: new Date().toISOString() });

@@ -26,18 +26,6 @@ export function describeOrProblem(der: Buffer, slot: CertificateSlot, now: Date)
 
 export const isProblem = (c: CardCertificate | CertificateProblem): c is CertificateProblem => "reason" in c;
 
-/** Warned about: a person's own certificate (not a CA's), expired or expiring within `days`. */
-export const warnsAbout = (c: CardCertificate, days: number): boolean => !c.authority && c.daysLeft <= days;
+export { certificateWarnings, warningDays, warnsAbout } from "./warnings.js";
 
-/**
- * What `status --json` and the app are to show (issue 14: "certificateWarnings"): the
- * certificates to warn about, by the code protecting their key, soonest first.
- */
-export function certificateWarnings(certificates: readonly CardCertificate[], days: number): { codeId: string | null; daysLeft: number }[] {
-  return certificates
-    .filter((c) => warnsAbout(c, days))
-    .sort((a, b) => a.daysLeft - b.daysLeft)
-    .map((c) => ({ codeId: c.codeId, daysLeft: c.daysLeft }));
-}
-
-export type { CardCertificate, CertificateList, CertificateProblem, CertificateSlot } from "./types.js";
+export type { CardCertificate, CertificateList, CertificateProblem, CertificateSlot, CertificateWarning } from "./types.js";

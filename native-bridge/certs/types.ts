@@ -58,6 +58,25 @@ export interface CardCertificate {
   fingerprint: string;
 }
 
+/**
+ * One certificate to warn about (issue 14: "certificateWarnings"): which code protects its
+ * key, in which application, and how long it has left. The same shape in `status --json`,
+ * the window (renderer/contract.ts CertificateWarning) and the support report.
+ */
+export interface CertificateWarning {
+  /** The code protecting the certificate's key; null: none or not known (named by `role` then). */
+  codeId: string | null;
+  app: Family;
+  role: CertificateRole;
+  /** Whole days left, rounded down; negative once expired. */
+  daysLeft: number;
+  expired: boolean;
+  /** ISO 8601. */
+  notAfter: string;
+  /** The subject's common name. */
+  subject: string;
+}
+
 /** A certificate the card holds but Pinwarden could not read as X.509. */
 export interface CertificateProblem {
   app: Family;

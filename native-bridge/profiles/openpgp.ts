@@ -31,6 +31,8 @@ import { PinwardenError } from "../core/errors.js";
 import { codeById, failWith, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
 export const OPENPGP_AID = Buffer.from("D27600012401", "hex");
+/** VERIFY of PW1 for everything but signing (spec 3.4 §7.2.2, P2 82). */
+const VERIFY_PW1 = 0x82;
 
 export type PwId = "user" | "reset" | "admin";
 
@@ -214,11 +216,25 @@ function code(id: PwId, maxLength: number, resetUsable: boolean): CodeInfo {
       ...(resetUsable ? { alsoUnblockedBy: ["reset"] } : {}),
       canChange: true,
       canUnblock: true,
+      // VERIFY 82 (spec 3.4 §7.2.2): GnuPG checks PW1 so (scd/app-openpgp.c do_check_pin →
+      // verify_chv2); PW1's one counter serves 81 and 82.
+      verifiable: true,
       ...common,
     };
   }
   if (id === "admin") {
-    return { id, label: "PW3 (admin PIN)", kind: "admin", reference: 0x83, minLength: 8, canChange: true, canUnblock: false, ...common };
+    // VERIFY 83 (spec 3.4 §7.2.2): GnuPG's verify_chv3, yubikit openpgp.py verify_admin.
+    return {
+      id,
+      label: "PW3 (admin PIN)",
+      kind: "admin",
+      reference: 0x83,
+      minLength: 8,
+      canChange: true,
+      canUnblock: false,
+      verifiable: true,
+      ...common,
+    };
   }
   // The resetting code is set with PUT DATA D3 after PW3, not changed: offer no change.
   return { id, label: "Resetting code", kind: "reset", reference: 0x81, minLength: 8, canChange: false, canUnblock: false, ...common };
@@ -320,6 +336,21 @@ export const openpgpProfile: CardProfile<OpenPgpLayout> = {
       old?.fill(0);
       neu?.fill(0);
       data?.fill(0);
+    }
+  },
+
+  async verify(channel, layout, c, current) {
+    if (c.id !== "user" && c.id !== "admin") throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
+    const kdf = await readKdf(channel, layout);
+    // PW1 through 82 (it is changed through 81; one counter for both), PW3 through 83.
+    const reference = c.id === "user" ? VERIFY_PW1 : c.reference;
+    let wire: Buffer | undefined;
+    try {
+      wire = wireForm(kdf, c.id, current.bytes());
+      const r = await channel.send(verify(reference, wire));
+      if (r.status.kind !== "ok") await failPinCommand(channel, c, r.status, r.sw);
+    } finally {
+      wire?.fill(0);
     }
   },
 

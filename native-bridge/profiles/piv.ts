@@ -25,6 +25,7 @@ import {
   getPivData,
   resetRetryCounter,
   selectAid,
+  verify,
   verifyEmpty,
   type CommandApdu,
 } from "../apdu/command.js";
@@ -152,6 +153,8 @@ function pivCodes(global: boolean, pinMax: number | null, pukMax: number | null)
     // available to reset the Global PIN once it has become blocked" (piv-test-cards list,
     // D. Cooper, 2013). So the PUK cannot unblock a global PIN: Pinwarden does not offer it.
     canUnblock: !global,
+    // VERIFY takes the global PIN 00 and the PIV PIN 80 (SP 800-73-4 Part 2 §3.2.1).
+    verifiable: true,
   };
   if (!global) pin.unblockedBy = "puk";
   return [
@@ -170,6 +173,9 @@ function pivCodes(global: boolean, pinMax: number | null, pukMax: number | null)
       maxTries: pukMax,
       canChange: true,
       canUnblock: false,
+      // The PUK cannot be VERIFYed (SP 800-73-4 Part 2 §3.2.1 lists 00, 80 and the OCC
+      // references only; cards answer 6A88): it is checked by the change itself.
+      verifiable: false,
     },
   ];
 }
@@ -275,6 +281,12 @@ export const pivProfile: CardProfile<PivLayout> = {
       (data) => changeReferenceData(code.reference, data),
       code,
     );
+  },
+
+  async verify(channel, _layout, code, current) {
+    // VERIFY (SP 800-73-4 Part 2 §3.2.1) with the PIN padded as the change pads it.
+    if (!code.verifiable) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: code.id });
+    await sendWithCodes(channel, [padded.bind(null, code, current)], (data) => verify(code.reference, data), code);
   },
 
   async unblock(channel, _layout, pin, unblocker, puk, next) {

@@ -21,7 +21,16 @@
  * - P2 is the AODF's reference, with bit 8 added only where the card's row in
  *   card-knowledge.ts says the card OS wants it (card-cardos.c pin_cmd).
  */
-import { INS, readBinary, selectAid, type CommandApdu, changeReferenceData, resetRetryCounter, verifyEmpty } from "../apdu/command.js";
+import {
+  INS,
+  readBinary,
+  selectAid,
+  type CommandApdu,
+  changeReferenceData,
+  resetRetryCounter,
+  verify,
+  verifyEmpty,
+} from "../apdu/command.js";
 import {
   fcpFileSize,
   PinType,
@@ -368,6 +377,11 @@ export function layoutFromObjects(
       needsPadding: padded,
       initialized,
       described: true,
+      // A user PIN: VERIFY against its reference is what OpenSC does with it (pkcs15-pin.c
+      // sc_pkcs15_verify_pin, `pkcs15-tool --verify-pin`). A PUK or SO PIN is not checked so:
+      // no source makes a VERIFY of an unblocking code normal. Never on a card OS with a PIN
+      // format of its own (STARCOS).
+      verifiable: kind === "pin" && initialized && !knowledge?.ownPinFormat,
     };
     if (unblockedBy) code.unblockedBy = unblockedBy;
     if (p.path) code.path = p.path;
@@ -390,6 +404,7 @@ export function layoutFromObjects(
       maxTries: knowledge?.maxTries?.puk ?? null,
       canChange: false,
       canUnblock: false,
+      verifiable: false,
       described: false,
       initialized: true,
     });
@@ -400,7 +415,10 @@ export function layoutFromObjects(
   // such a code, nor an unblock that would have to encode one.
   const guessed = new Set(codes.filter((c) => c.pinType === PinType.iso9564_1).map((c) => c.id));
   for (const c of codes) {
-    if (guessed.has(c.id)) c.canChange = false;
+    if (guessed.has(c.id)) {
+      c.canChange = false;
+      c.verifiable = false;
+    }
     if (guessed.has(c.id) || (c.unblockedBy && guessed.has(c.unblockedBy))) c.canUnblock = false;
     // A PIN and its PUK that disagree on padding: OpenSC logs "Padding mismatch for PIN/PUK"
     // (sc_pkcs15_unblock_pin) and sends what one of them does not describe. Not guessed here.
@@ -539,6 +557,21 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
       oldBytes?.fill(0);
       newBytes?.fill(0);
       data?.fill(0);
+    }
+  },
+
+  async verify(channel, layout, code, current) {
+    const c = code as Pkcs15Code;
+    if (c.storedReference === null || !c.verifiable) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
+    let bytes: Buffer | undefined;
+    try {
+      // Encoded as change() encodes the current code (sc_build_pin), in the PIN's DF.
+      bytes = encodeCode(c, current);
+      await selectForCode(channel, layout, c);
+      const r = await sendKeeping(channel, verify(c.reference, bytes));
+      if (r.status.kind !== "ok") failWith(code, r.status, r.sw);
+    } finally {
+      bytes?.fill(0);
     }
   },
 

@@ -40,6 +40,12 @@ export interface CodeInfo {
   canUnblock: boolean;
   /** false: the card says the code was never set (PKCS#15 PinFlags.initialized off). */
   initialized?: boolean;
+  /**
+   * A VERIFY of this very code is well defined (its source is named where it is set), so
+   * the current code can be checked before a change at the cost of the one try the change
+   * would have cost. Absent or false: it is not (a PIV PUK, a resetting code).
+   */
+  verifiable?: boolean;
 }
 
 export interface CardLayout {
@@ -93,6 +99,11 @@ export interface CardProfile<L extends CardLayout = CardLayout> {
   change(channel: ApduChannel, layout: L, code: CodeInfo, current: Secret, next: Secret): Promise<void>;
   /** Unblocks `pin` with `unblocker` (a PUK, an OpenPGP resetting code or admin PIN). */
   unblock(channel: ApduChannel, layout: L, pin: CodeInfo, unblocker: CodeInfo, puk: Secret, next: Secret): Promise<void>;
+  /**
+   * One VERIFY of `code` (one marked `verifiable`) with `current`, encoded exactly as
+   * change() encodes it; throws the code's wrong/blocked error as a change would.
+   */
+  verify(channel: ApduChannel, layout: L, code: CodeInfo, current: Secret): Promise<void>;
 }
 
 /**

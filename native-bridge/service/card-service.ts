@@ -193,6 +193,38 @@ export class CardService {
     );
   }
 
+  /**
+   * Checks the current code `id` before a change (only where its status says canCheck): one
+   * VERIFY, encoded as the change encodes it, after the same rule checks (nothing is sent
+   * for a code that breaks them). A wrong code costs the one try the change would have cost
+   * and answers as a wrong current code in changePin does (PIN_WRONG with the count learned);
+   * a right one answers the status. The card is reset afterwards, as after a change, so no
+   * code stays verified for other programs. Not audited: it changes nothing. Wipes `current`.
+   */
+  async checkCode(id: string, current: Secret, options: OperationOptions = {}): Promise<Result<CardStatus>> {
+    try {
+      checkCurrentCodeShape(current, id);
+      const card = this.#known(options.reader);
+      const cached = this.#cachedCode(options, id);
+      if (card && cached) this.#checkCheck(card, cached, current);
+    } catch (error) {
+      wipeAll(current);
+      return this.#failure(error);
+    }
+    return this.#mutate(
+      options,
+      null,
+      id,
+      async (channel, app, card) => {
+        const code = this.#code(app.layout, id);
+        this.#checkCheck(card, code, current);
+        await app.profile.verify(channel, app.layout, code, current);
+        return [code];
+      },
+      [current],
+    );
+  }
+
   /** Changes a PUK (or an OpenPGP admin PIN) where the card and the policy allow it. */
   async changePuk(current: Secret, next: Secret, options: OperationOptions & { id?: string } = {}): Promise<Result<CardStatus>> {
     const id = options.id ?? "puk";
@@ -256,6 +288,18 @@ export class CardService {
     }
     checkAgainstCard(code, current, false, this.#options.rules);
     checkAgainstCard(code, next, true, this.#options.rules);
+  }
+
+  /** A check is offered only where a change is, and only of a code whose VERIFY is well defined. */
+  #canCheck(card: KnownCard, code: CodeInfo): boolean {
+    const canChange = code.canChange && (code.kind === "pin" || this.#options.allowChangePuk);
+    return canChange && code.verifiable === true && code.initialized !== false && !card.context.knowledge.ownPinFormat;
+  }
+
+  #checkCheck(card: KnownCard, code: CodeInfo, current: Secret): void {
+    if (!this.#canCheck(card, code)) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: code.id });
+    // The same rule as for the current code of a change: no APDU for one the card cannot hold.
+    checkAgainstCard(code, current, false, this.#options.rules);
   }
 
   #checkUnblock(layout: CardLayout, pin: CodeInfo, puk: Secret, next: Secret, using?: string): CodeInfo {
@@ -478,6 +522,7 @@ export class CardService {
           charset: c.charset,
           canChange: c.canChange && (c.kind === "pin" || this.#options.allowChangePuk),
           canUnblock: c.canUnblock,
+          canCheck: this.#canCheck(card, c),
         };
         if (c.unblockedBy) status.unblockedBy = c.unblockedBy;
         if (c.alsoUnblockedBy?.length) status.alsoUnblockedBy = c.alsoUnblockedBy;
@@ -505,7 +550,8 @@ export class CardService {
 
   async #mutate(
     options: OperationOptions,
-    operation: AuditEvent["operation"],
+    /** null: not audited (a check, which changes nothing). */
+    operation: AuditEvent["operation"] | null,
     codeId: string,
     work: (channel: ApduChannel, app: CardApp, card: KnownCard) => Promise<CodeInfo[]>,
     secrets: Secret[],
@@ -560,7 +606,9 @@ export class CardService {
         return afterStatus!;
       });
       const tries = afterStatus?.codes.find((c) => c.id === codeId)?.triesLeft ?? null;
-      this.#options.audit?.({ operation, codeId, reader, serial, result: result.ok ? "ok" : result.error.code, triesLeft: tries });
+      if (operation) {
+        this.#options.audit?.({ operation, codeId, reader, serial, result: result.ok ? "ok" : result.error.code, triesLeft: tries });
+      }
       if (!result.ok && afterStatus) return { ...result, status: afterStatus };
       return result;
     } finally {

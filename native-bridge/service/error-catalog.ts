@@ -396,3 +396,142 @@ export function describeUsage(error: UsageError, values: Record<string, string>,
   const entry = USAGE_ERRORS[error];
   return `${fill(entry[language], values)} (${entry.support})`;
 }
+
+// --- certificates (issue 14) and the tray (issue 12, one voice) ------------------
+
+/**
+ * Certificates as the app says them (renderer certificates.*): "Underskrift – certifikatet
+ * går ut om 41 dagar". `{count}` is the days left; `_one` / `_other` as i18next's plurals.
+ */
+export const CERTIFICATES = {
+  sv: {
+    heading: "Certifikat",
+    roles: {
+      identification: "Legitimering",
+      signing: "Underskrift",
+      encryption: "Kryptering",
+      cardAuthentication: "Kortautentisering",
+      authority: "Utfärdare (CA)",
+    },
+    expires_one: "certifikatet går ut om {count} dag",
+    expires_other: "certifikatet går ut om {count} dagar",
+    today: "certifikatet går ut i dag",
+    expired: "certifikatet har gått ut",
+    until: "giltigt till {date}",
+    renew:
+      "Ett certifikat kan inte förnyas med Pinwarden och har inget med dina koder att göra: beställ ett nytt kort i god tid hos organisationens kontaktperson för kort.",
+    notRead: "inte lästa än",
+    none: "inga går ut inom {count} dagar",
+  },
+  en: {
+    heading: "Certificates",
+    roles: {
+      identification: "Identification",
+      signing: "Signing",
+      encryption: "Encryption",
+      cardAuthentication: "Card authentication",
+      authority: "Issuer (CA)",
+    },
+    expires_one: "the certificate expires in {count} day",
+    expires_other: "the certificate expires in {count} days",
+    today: "the certificate expires today",
+    expired: "the certificate has expired",
+    until: "valid until {date}",
+    renew:
+      "A certificate cannot be renewed with Pinwarden and has nothing to do with your codes: order a new card in good time from your organisation's card contact person.",
+    notRead: "not read yet",
+    none: "none expires within {count} days",
+  },
+} as const satisfies Record<Language, Record<string, string | Record<string, string>>>;
+
+/** "certifikatet går ut om 41 dagar" / "the certificate has expired". */
+export function certificateSentence(daysLeft: number, language: Language): string {
+  const t = CERTIFICATES[language];
+  if (daysLeft < 0) return t.expired;
+  if (daysLeft === 0) return t.today;
+  return fill(daysLeft === 1 ? t.expires_one : t.expires_other, { count: daysLeft });
+}
+
+/** A certificate warning's name: the code protecting its key, as the app names it, else what the key is for. */
+export function certificateName(
+  w: { codeId: string | null; app: string; role: keyof (typeof CERTIFICATES)["sv"]["roles"] },
+  language: Language,
+): string {
+  const role = CERTIFICATES[language].roles[w.role];
+  return w.codeId === null ? role : codeName({ id: w.codeId, label: role, app: w.app }, language);
+}
+
+/** "Underskrift – certifikatet går ut om 41 dagar": the tray, the CLI and the report say this. */
+export const certificateLine = (
+  w: { codeId: string | null; app: string; role: keyof (typeof CERTIFICATES)["sv"]["roles"]; daysLeft: number },
+  language: Language,
+): string => `${certificateName(w, language)} – ${certificateSentence(w.daysLeft, language)}`;
+
+/**
+ * The tray's words: its tooltip for each state, its menu (the window's nav.* words, "…" where
+ * a wizard opens) and its notifications. Codes are named by codeName, as the window names them.
+ */
+export const TRAY = {
+  sv: {
+    tooltip: {
+      "no-service": "Pinwarden – korttjänsten körs inte",
+      "no-reader": "Pinwarden – ingen kortläsare",
+      "no-card": "Pinwarden – sätt i ditt kort",
+      unsupported: "Pinwarden – kortet stöds inte",
+      ready: "Pinwarden – kortet är klart",
+      low: "Pinwarden – en kod har bara ett försök kvar",
+      blocked: "Pinwarden – en kod är spärrad",
+      busy: "Pinwarden – arbetar, ta inte ut kortet",
+    },
+    menu: {
+      change: "Ändra säkerhetskod…",
+      unlock: "Lås upp kort med PUK-kod…",
+      unlockNoPuk: "Lås upp PIN-kod…",
+      status: "Kortstatus",
+      support: "Supportinformation",
+      about: "Om",
+      quit: "Avsluta",
+    },
+    notify: {
+      title: "Pinwarden",
+      blocked: "{code} är spärrad. Klicka för att låsa upp med PUK-kod.",
+      // OpenPGP has no PUK: the admin PIN or the resetting code unblocks it.
+      blockedNoPuk: "{code} är spärrad. Klicka för att låsa upp den.",
+      low: "{code} har bara ett försök kvar.",
+      certificate: "{line}. Beställ ett nytt kort i god tid.",
+    },
+    about: "Hanterar säkerhetskoderna på ditt kort.",
+  },
+  en: {
+    tooltip: {
+      "no-service": "Pinwarden – the smart card service is not running",
+      "no-reader": "Pinwarden – no card reader",
+      "no-card": "Pinwarden – insert your card",
+      unsupported: "Pinwarden – card not supported",
+      ready: "Pinwarden – card ready",
+      low: "Pinwarden – a code has one try left",
+      blocked: "Pinwarden – a code is blocked",
+      busy: "Pinwarden – working, do not remove the card",
+    },
+    menu: {
+      change: "Change PIN…",
+      unlock: "Unlock card with PUK…",
+      unlockNoPuk: "Unlock PIN…",
+      status: "Card status",
+      support: "Support information",
+      about: "About",
+      quit: "Quit",
+    },
+    notify: {
+      title: "Pinwarden",
+      blocked: "{code} is blocked. Click to unlock it with your PUK.",
+      blockedNoPuk: "{code} is blocked. Click to unlock it.",
+      low: "{code} has only one try left.",
+      certificate: "{line}. Order a new card in good time.",
+    },
+    about: "Manages the codes on your smart card.",
+  },
+} as const;
+
+/** A tray text with its holes filled, e.g. TRAY.sv.notify.low with { code }. */
+export const trayText = (text: string, values: Record<string, string | number>): string => fill(text, values);

@@ -118,10 +118,11 @@ describe.each(["sv", "en"] as const)("at 320 CSS px in %s", (lang) => {
     await page.getByRole("button", { name: T.change }).click();
     await view("change-1-choose");
     await page.getByRole("button", { name: T.next }).click();
-    await typeCodes("999999", "246810");
+    // The card checks the current code first (issue 12): the new fields open once it is accepted.
+    await page.keyboard.type("999999");
+    await page.keyboard.press("Enter");
     await page.getByText(T.wrong).waitFor();
     await view("change-2-wrong");
-    // The new code stayed; only the current one is typed again.
     await page.keyboard.type("999998");
     await page.keyboard.press("Enter");
     await page.getByLabel(T.lastTry).waitFor();
@@ -159,7 +160,16 @@ describe.each(["sv", "en"] as const)("at 320 CSS px in %s", (lang) => {
     await page.getByRole("button", { name: T.change }).click();
     await page.getByRole("radio", { name: T.signing }).check();
     await page.getByRole("button", { name: T.next }).click();
-    await typeCodes("654321", "246810");
+    // Check (Enter) first; the new fields open once the card has accepted the current code.
+    await page.keyboard.type("654321");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('input[name="next"]')?.disabled);
+    await view("change-2-checked");
+    await page.locator('input[name="next"]').focus();
+    await page.keyboard.type("246810");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("246810");
+    await page.keyboard.press("Enter");
     await page.getByText(T.changed).waitFor();
     await view("change-3-done");
     expect(card.codeOf(0x82)).toBe("246810");

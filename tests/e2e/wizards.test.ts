@@ -1,7 +1,9 @@
 /**
  * The wizards in real Chromium, against `npm run preview -- --pcsc`, with a virtual card in
  * vpcd's second reader behind the real pcscd. Each step is checked with axe and saved as a
- * screenshot; the card's state is checked with the CLI afterwards.
+ * screenshot; the card's state is read from the virtual card's own counters. Where the card
+ * can check the current code (issue 12), step 2 asks for it first and opens the new-code
+ * fields only once the card has accepted it.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -75,6 +77,9 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
       wrong: "Fel säkerhetskod för Legitimering. Försök kvar: 2.",
       blocked: "Säkerhetskoden för Legitimering är spärrad",
       confirm: "Jag förstår att ett felaktigt försök spärrar koden",
+      check: "Kontrollera",
+      accepted: "Kortet har godkänt den nuvarande koden för Underskrift.",
+      onOk: "Kortet kontrollerar koden när du trycker på Lås upp.",
       offer: "Lås upp med PUK-kod",
       instead: "Lås upp med PUK-kod i stället",
       pukHelp: "PUK-koden står i kortbrevet du fick med kortet.",
@@ -95,6 +100,9 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
       wrong: "Wrong PIN for Identification. Tries left: 2.",
       blocked: "The PIN for Identification is blocked",
       confirm: "I understand that a wrong code will block it",
+      check: "Check",
+      accepted: "The card accepted the current code for Signing.",
+      onOk: "The card checks the code when you press Unlock.",
       offer: "Unlock with PUK",
       instead: "Unlock with PUK instead",
       pukHelp: "Your PUK is in the card letter you received with your card.",
@@ -120,7 +128,7 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
         .join(" | "),
     );
 
-  it("changes the signing PIN with the keyboard alone on one page, and focus comes back to the tab that opened it", async () => {
+  it("changes the signing PIN with the keyboard alone, the card checking the current code first, and focus comes back to the tab that opened it", async () => {
     await open();
     await step(`${lang}-status`);
     // Tab from the top of the page: the status tab, then the change tab.
@@ -132,11 +140,21 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
     await step(`${lang}-change-1-choose`);
     await page.keyboard.press("Enter");
     await page.getByText(T.step2).waitFor();
-    // Current, new and repeat on one page, in that order.
+    // Current, new and repeat on one page, in that order; the new ones open once the card has said yes.
     expect(await focused()).toBe("first");
+    expect(await field("next").isDisabled()).toBe(true);
+    expect(await field("confirm").isDisabled()).toBe(true);
     await page.keyboard.type("654321");
+    expect(await page.getByRole("button", { name: T.check }).isVisible()).toBe(true);
     await step(`${lang}-change-2-current`);
-    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter"); // Check
+    await page.getByText(T.accepted).waitFor();
+    expect(await focused()).toBe("next");
+    expect(await field("first").getAttribute("readonly")).not.toBeNull();
+    expect(tries("sign")).toBe(3);
+    // pcscd reset the card at the end of the check's transaction: nothing stays verified for
+    // another program (the virtual card's own security state).
+    expect(card.pins.get(0x82)!.verified).toBe(false);
     await page.keyboard.type("246810");
     await page.keyboard.press("Tab");
     await page.keyboard.type("246810");
@@ -152,26 +170,27 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
     expect(await focused()).toBe(T.change);
   });
 
-  it("says a wrong current PIN under its field on the same page and keeps the new one, down to blocked; then unlocks with the PUK", async () => {
+  it("says a wrong current PIN under its field before any new code is filled, down to blocked; then unlocks with the PUK", async () => {
     await open();
     await page.getByRole("button", { name: T.change }).click();
     await page.getByRole("button", { name: T.next }).click();
     await page.keyboard.type("999999");
-    await page.keyboard.press("Tab");
-    await page.keyboard.type("246810");
-    await page.keyboard.press("Tab");
-    await page.keyboard.type("246810");
-    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: T.check }).click();
     await page.getByText(T.wrong).waitFor();
-    // Still step 2: the message is the current field's, the field is empty and has the focus, the new code is kept.
+    // Still step 2: the message is the current field's, the field is empty and has the focus,
+    // and no new code has been made up: its fields are empty and closed.
     expect(await page.getByText(T.step2).isVisible()).toBe(true);
     expect(await describedBy("first")).toContain(T.wrong);
     expect(await field("first").inputValue()).toBe("");
     expect(await focused()).toBe("first");
-    expect((await field("next").inputValue()).length).toBe(6);
-    expect((await field("confirm").inputValue()).length).toBe(6);
+    expect(await field("next").inputValue()).toBe("");
+    expect(await field("confirm").inputValue()).toBe("");
+    expect(await field("next").isDisabled()).toBe(true);
+    expect(await field("confirm").isDisabled()).toBe(true);
     await step(`${lang}-change-2-wrong`);
+    // One try, the one the change would have cost; the card still holds its PIN.
     expect(tries("auth")).toBe(2);
+    expect(card.codeOf(0x81)).toBe("123456");
 
     // The second wrong try: only the current code is typed again.
     await page.keyboard.type("999998");
@@ -197,6 +216,9 @@ describe.each(["sv", "en"] as const)("in %s", (lang) => {
     await page.getByText(T.step1).waitFor();
     await page.getByRole("button", { name: T.next }).click();
     expect(await describedBy("first")).toContain(T.pukHelp);
+    // No VERIFY of a PUK is well defined: one page, and the note says the card checks it on OK.
+    expect(await describedBy("first")).toContain(T.onOk);
+    expect(await page.getByRole("button", { name: T.check }).count()).toBe(0);
     await page.keyboard.type("12345678");
     await page.keyboard.press("Tab");
     await page.keyboard.type("135790");

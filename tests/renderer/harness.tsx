@@ -86,6 +86,10 @@ export async function renderApp(
       sent.push("changePin");
       return clone(await handlers.changePin(clone(r)));
     },
+    checkCode: async (r) => {
+      sent.push("checkCode");
+      return clone(await handlers.checkCode(clone(r)));
+    },
     unblockPin: async (r) => {
       sent.push("unblockPin");
       return clone(await handlers.unblockPin(clone(r)));

@@ -23,7 +23,7 @@ async function typeInto(u: ReturnType<typeof user>, label: RegExp | string, text
   if (text) await u.type(field, text);
 }
 
-/** Step 2: the first code (current PIN or PUK), the new one twice, then Enter. */
+/** Step 2 on one page (the unlock wizard): the first code (a PUK), the new one twice, then Enter. */
 async function fillCodes(u: ReturnType<typeof user>, first: RegExp | string, code: string, next = "246810", confirm = next) {
   await typeInto(u, first, code);
   await typeInto(u, /Ny säkerhetskod/, next);
@@ -85,33 +85,50 @@ describe("status view", () => {
 });
 
 describe("change wizard", () => {
-  it("takes the current and the new code on one page, and the card holds the new one", async () => {
+  it("has the card check the current code before the new fields open, then changes it; no try spent", async () => {
     const card = new Pkcs15Card();
     const u = user();
-    await renderApp(card);
+    const h = await renderApp(card);
     await screen.findByText("Legitimering");
     await openChange(u);
     await u.click(screen.getByRole("radio", { name: /Underskrift/ }));
     await u.keyboard("{Enter}");
     expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
     expect(screen.getByRole("heading", { name: "Ändra säkerhetskod för Underskrift" })).toBeTruthy();
-    expect(document.activeElement).toBe(screen.getByLabelText("Nuvarande säkerhetskod för Underskrift"));
-    await u.keyboard("654321{Tab}246810{Tab}246810{Enter}");
+    const current = screen.getByLabelText("Nuvarande säkerhetskod för Underskrift") as HTMLInputElement;
+    expect(document.activeElement).toBe(current);
+    expect(description(current)).toContain(sv.wizard.check.first);
+    // The new code cannot be typed before the card has said the current one is right.
+    expect(field("next").disabled).toBe(true);
+    expect(field("confirm").disabled).toBe(true);
+    expect((screen.getByRole("button", { name: "Ändra" }) as HTMLButtonElement).disabled).toBe(true);
+    await u.keyboard("654321{Enter}");
+    await waitFor(() => expect(document.activeElement).toBe(field("next")));
+    expect(h.sent).toEqual(["checkCode"]);
+    expect(current.readOnly).toBe(true);
+    expect(description(current)).toContain("Kortet har godkänt den nuvarande koden för Underskrift. Skriv nu den nya koden.");
+    expect(screen.queryByRole("button", { name: "Kontrollera" })).toBeNull();
+    expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
+    await u.keyboard("246810{Tab}246810{Enter}");
     expect(await screen.findByText("Säkerhetskoden för Underskrift är ändrad.")).toBeTruthy();
     expect(screen.getByText("Steg 3 av 3")).toBeTruthy();
     expect(card.codeOf(0x82)).toBe("246810");
+    expect(h.sent).toEqual(["checkCode", "changePin"]);
+    // The card's own counter: the check and the change spent nothing.
+    expect(card.pins.get(0x82)!.triesLeft).toBe(3);
     expect(screen.queryByLabelText(/Ny säkerhetskod/)).toBeNull();
     expect(screen.queryByLabelText(/Nuvarande säkerhetskod/)).toBeNull();
   });
 
-  it("says a wrong current PIN under its field, empties and focuses that field, keeps the new code", async () => {
+  it("says a wrong current PIN under its field before any new code is typed, empties and focuses it", async () => {
     const card = new Pkcs15Card();
     const u = user();
     const h = await renderApp(card);
     await screen.findByText("Legitimering");
     await openChange(u);
     await u.keyboard("{Enter}");
-    await fillCodes(u, /Nuvarande säkerhetskod/, "999999");
+    await typeInto(u, /Nuvarande säkerhetskod/, "999999");
+    await u.click(screen.getByRole("button", { name: "Kontrollera" }));
     const current = await waitFor(() => {
       const input = screen.getByLabelText(/Nuvarande säkerhetskod/);
       expect(description(input)).toContain("Fel säkerhetskod för Legitimering. Försök kvar: 2. (Felkod PW-101)");
@@ -120,16 +137,26 @@ describe("change wizard", () => {
     expect(current.getAttribute("aria-invalid")).toBe("true");
     expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
     expect(current.value).toBe("");
+    expect(current.readOnly).toBe(false);
     expect(document.activeElement).toBe(current);
-    expect(field("next").value).toBe("246810");
-    expect(field("confirm").value).toBe("246810");
+    // No new code was made up yet, and none can be: the new fields are empty and closed.
+    expect(field("next").value).toBe("");
+    expect(field("next").disabled).toBe(true);
+    expect(field("confirm").disabled).toBe(true);
     expect(screen.getByText("2 av 3 försök kvar")).toBeTruthy();
+    // One try, the one a change with that code would have cost; no CHANGE was sent.
     expect(card.pins.get(0x81)!.triesLeft).toBe(2);
-    // The right code, typed once more, is all it takes.
+    expect(card.codeOf(0x81)).toBe("123456");
+    expect(h.sent).toEqual(["checkCode"]);
+    // The right code, then the new one: the counter is full again and nothing more is spent.
     await u.keyboard("123456{Enter}");
+    await waitFor(() => expect(document.activeElement).toBe(field("next")));
+    expect(card.pins.get(0x81)!.triesLeft).toBe(3);
+    await u.keyboard("246810{Tab}246810{Enter}");
     expect(await screen.findByText("Säkerhetskoden för Legitimering är ändrad.")).toBeTruthy();
     expect(card.codeOf(0x81)).toBe("246810");
-    expect(h.sent).toEqual(["changePin", "changePin"]);
+    expect(card.pins.get(0x81)!.triesLeft).toBe(3);
+    expect(h.sent).toEqual(["checkCode", "checkCode", "changePin"]);
   });
 
   it("before the last try shows one note: the confirmation, where the PUK is, and the unlock wizard instead; nothing is sent without the tick", async () => {
@@ -144,7 +171,9 @@ describe("change wizard", () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]!.textContent).toContain("Endast ett försök återstår för Legitimering. Skriver du fel spärras koden.");
     expect(notes[0]!.textContent).toContain(sv.wizard.pukHelp);
-    await fillCodes(u, /Nuvarande säkerhetskod/, "123456");
+    // The confirmation comes before the check: the check is what spends the try.
+    await typeInto(u, /Nuvarande säkerhetskod/, "123456");
+    await u.keyboard("{Enter}");
     const tick = screen.getByLabelText("Jag förstår att ett felaktigt försök spärrar koden");
     expect(description(tick)).toBe("Bekräfta att du förstår innan du fortsätter.");
     expect(document.activeElement).toBe(tick);
@@ -158,6 +187,33 @@ describe("change wizard", () => {
     expect(card.pins.get(0x81)!.triesLeft).toBe(1);
   });
 
+  it("after a wrong check leaves one try, asks for the confirmation before the next check", async () => {
+    const card = new Pkcs15Card();
+    card.pins.get(0x81)!.triesLeft = 2;
+    const u = user();
+    const h = await renderApp(card);
+    await screen.findByText("2 av 3 försök kvar");
+    await openChange(u);
+    await u.keyboard("{Enter}");
+    expect(document.querySelectorAll(".wizard .note")).toHaveLength(0);
+    await typeInto(u, /Nuvarande säkerhetskod/, "999999");
+    await u.keyboard("{Enter}");
+    await waitFor(() => expect(description(field("first"))).toContain("Försök kvar: 1."));
+    expect(document.querySelector(".wizard .note")!.textContent).toContain("Endast ett försök återstår för Legitimering.");
+    await typeInto(u, /Nuvarande säkerhetskod/, "123456");
+    await u.keyboard("{Enter}");
+    expect(document.activeElement).toBe(screen.getByLabelText("Jag förstår att ett felaktigt försök spärrar koden"));
+    expect(h.sent).toEqual(["checkCode"]);
+    expect(card.pins.get(0x81)!.triesLeft).toBe(1);
+    await u.click(screen.getByLabelText("Jag förstår att ett felaktigt försök spärrar koden"));
+    await u.click(screen.getByRole("button", { name: "Kontrollera" }));
+    await waitFor(() => expect(field("next").disabled).toBe(false));
+    // Accepted: the counter is full again, and the change needs no confirmation.
+    expect(card.pins.get(0x81)!.triesLeft).toBe(3);
+    expect(document.querySelectorAll(".wizard .note")).toHaveLength(0);
+    expect(h.sent).toEqual(["checkCode", "checkCode"]);
+  });
+
   it("names the PIN that became blocked and offers the unlock wizard, not a new start", async () => {
     const card = new Pkcs15Card();
     card.pins.get(0x82)!.triesLeft = 1;
@@ -168,8 +224,11 @@ describe("change wizard", () => {
     await u.click(screen.getByRole("radio", { name: /Underskrift/ }));
     await u.keyboard("{Enter}");
     await u.click(screen.getByLabelText("Jag förstår att ett felaktigt försök spärrar koden"));
-    await fillCodes(u, /Nuvarande säkerhetskod/, "999999");
+    await typeInto(u, /Nuvarande säkerhetskod/, "999999");
+    await u.keyboard("{Enter}");
     expect(await screen.findByText(/Säkerhetskoden för Underskrift är spärrad\. Lås upp den med din PUK-kod\./)).toBeTruthy();
+    expect(field("next")).toBeNull();
+    expect(card.pins.get(0x82)!.triesLeft).toBe(0);
     expect(screen.getByText("Steg 3 av 3")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Börja om" })).toBeNull();
     await u.click(screen.getByRole("button", { name: "Lås upp med PUK-kod" }));
@@ -210,7 +269,7 @@ describe("change wizard", () => {
       },
     ],
   ] as const)(
-    "says each refused code under its own field in %s, and sends nothing",
+    "says each refused code under its own field in %s, and sends no change (only the check of the right current code)",
     async (lang, nav, currentLabel, newLabel, confirmLabel, text) => {
       const card = new Pkcs15Card();
       const u = user();
@@ -218,10 +277,10 @@ describe("change wizard", () => {
       await screen.findAllByText(/3 (av|of) 3/);
       await u.click(screen.getByRole("button", { name: nav }));
       await u.keyboard("{Enter}");
-      const check = async (current: string, next: string, confirm: string, message: string, where: string) => {
-        await typeInto(u, new RegExp(currentLabel), current);
-        await typeInto(u, new RegExp(newLabel), next);
-        await typeInto(u, confirmLabel, confirm);
+      const check = async (current: string | null, next: string, confirm: string, message: string, where: string) => {
+        if (current !== null) await typeInto(u, new RegExp(currentLabel), current);
+        if (next) await typeInto(u, new RegExp(newLabel), next);
+        if (confirm) await typeInto(u, confirmLabel, confirm);
         await u.keyboard("{Enter}");
         // One message, under the field it is about, tied to it, and that field has the focus.
         expect(screen.getByRole("alert").textContent).toBe(message);
@@ -230,17 +289,24 @@ describe("change wizard", () => {
         expect(input.getAttribute("aria-invalid")).toBe("true");
         expect(document.activeElement).toBe(input);
       };
-      // The current code is held to the card's bounds (6–8) and charset (any: "characters"), a new one to the policy's (6 digits).
-      await check("123", "246810", "246810", text.currentLength, "first");
-      await check("123456", "2468", "2468", text.length, "next");
-      await check("123456", "246810", "246811", text.mismatch, "confirm");
-      await check("123456", "123456", "123456", text.same, "next");
-      await check("123456", "111111", "111111", text.weak, "next");
+      // The current code is held to the card's bounds (6–8) and charset (any: "characters"),
+      // before it is checked on the card; a new one to the policy's (6 digits).
+      await check("123", "", "", text.currentLength, "first");
+      expect(h.sent).toEqual([]);
+      await typeInto(u, new RegExp(currentLabel), "123456");
+      await u.keyboard("{Enter}");
+      await waitFor(() => expect(field("next").disabled).toBe(false));
+      expect(h.sent).toEqual(["checkCode"]);
+      await check(null, "2468", "2468", text.length, "next");
+      await check(null, "246810", "246811", text.mismatch, "confirm");
+      await check(null, "123456", "123456", text.same, "next");
+      await check(null, "111111", "111111", text.weak, "next");
       await typeInto(u, new RegExp(newLabel), "24a");
       expect(screen.getByText(text.digitsOnly)).toBeTruthy();
       expect((screen.getByLabelText(new RegExp(newLabel)) as HTMLInputElement).value).toBe("24");
-      expect(h.sent).toEqual([]);
+      expect(h.sent).toEqual(["checkCode"]);
       expect(card.codeOf(0x81)).toBe("123456");
+      expect(card.pins.get(0x81)!.triesLeft).toBe(3);
     },
   );
 
@@ -250,16 +316,19 @@ describe("change wizard", () => {
     await screen.findByText("Legitimering");
     await openChange(u);
     await u.keyboard("{Enter}");
-    const next = screen.getByLabelText(/Ny säkerhetskod/) as HTMLInputElement;
-    await u.type(next, "2468101");
-    expect(next.value).toBe("246810");
-    expect(description(next)).toContain("6 av 6 siffror");
-    expect(screen.getByText("Koden kan vara högst 6 siffror. Siffran skrevs inte.")).toBeTruthy();
     // A current code the card takes up to 8 of says so: "7 av 6–8", not "7 av 6".
     const current = screen.getByLabelText(/Nuvarande säkerhetskod/);
     await u.type(current, "1234567");
     expect(description(current)).toContain("7 av 6–8 tecken");
     expect(document.body.textContent).not.toMatch(/7 av 6 /);
+    await typeInto(u, /Nuvarande säkerhetskod/, "123456");
+    await u.keyboard("{Enter}");
+    const next = screen.getByLabelText(/Ny säkerhetskod/) as HTMLInputElement;
+    await waitFor(() => expect(next.disabled).toBe(false));
+    await u.type(next, "2468101");
+    expect(next.value).toBe("246810");
+    expect(description(next)).toContain("6 av 6 siffror");
+    expect(screen.getByText("Koden kan vara högst 6 siffror. Siffran skrevs inte.")).toBeTruthy();
   });
 
   it("says BUSY when another operation holds the card, and the codes never enter the store", async () => {
@@ -270,6 +339,8 @@ describe("change wizard", () => {
     await openChange(u);
     await u.keyboard("{Enter}");
     await typeInto(u, /Nuvarande säkerhetskod/, "123456");
+    await u.keyboard("{Enter}");
+    await waitFor(() => expect(field("next").disabled).toBe(false));
     await typeInto(u, /Ny säkerhetskod/, "246810");
     await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
     expect(JSON.stringify(useApp.getState())).not.toMatch(/123456|246810/);
@@ -340,6 +411,12 @@ describe("unlock wizard", () => {
     expect(description(screen.getByLabelText("PUK-kod (upplåsningskod)"))).toContain(
       "PUK-koden står i kortbrevet du fick med kortet. Har du tappat bort den, beställ en ny av din organisations kontaktperson för kort.",
     );
+    // A PUK is not checked apart (no VERIFY of it is well defined): one page, and a note says so.
+    expect(description(screen.getByLabelText("PUK-kod (upplåsningskod)"))).toContain(
+      "Kortet kontrollerar koden när du trycker på Lås upp.",
+    );
+    expect(screen.queryByRole("button", { name: "Kontrollera" })).toBeNull();
+    expect(field("next").disabled).toBe(false);
     await fillCodes(u, "PUK-kod (upplåsningskod)", "12345678");
     expect(await screen.findByText("Legitimering är upplåst med den nya säkerhetskoden.")).toBeTruthy();
     expect(card.codeOf(0x81)).toBe("246810");

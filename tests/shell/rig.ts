@@ -42,9 +42,12 @@ export interface ShellApp {
   quit(): Promise<void>;
 }
 
-/** Starts the app's real main entry (dist/electron/main.cjs) on a fresh electron stand-in. */
-export async function startShellApp(args: string[] = [], session = "shell-user"): Promise<ShellApp> {
-  const standIn = new StandInElectron({ session });
+/**
+ * Starts the app's real main entry (dist/electron/main.cjs) on a fresh electron stand-in;
+ * `home`: where app.getPath() points (the same user's data across starts), else a new one.
+ */
+export async function startShellApp(args: string[] = [], session = "shell-user", home?: string): Promise<ShellApp> {
+  const standIn = new StandInElectron({ session, ...(home ? { home } : {}) });
   startMain(standIn, args);
   await until("the tray icon", () => standIn.trays.length > 0 && standIn.trays[0]!.menu !== null);
   return {

@@ -11,14 +11,21 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
 import {
   APP_NAMES,
+  certificateLine,
+  certificateName,
+  CERTIFICATES,
   CODE_NAMES,
   codeName,
   describeError,
   ERROR_CATALOG,
   LANGUAGES,
+  TRAY,
+  trayText,
   VALIDATION,
   type Language,
 } from "../../native-bridge/service/error-catalog.js";
+import { menuTemplate, tooltipWithCertificates, type MonitorSnapshot } from "../../host/tray-state.js";
+import type { CardStatus, CertificateRole } from "../../contract/api.js";
 import { ERROR_CODES } from "../../contract/errors.js";
 import { Secret } from "../../native-bridge/core/secret.js";
 import { supportResult } from "../../host/support.js";
@@ -48,6 +55,22 @@ const CODES = [
   { id: "reset", app: "openpgp", label: "Resetting code" },
   { id: "auth", label: "Legitimering" },
 ] as const;
+
+/** Every string in a nested object, its `{{x}}` holes as the catalogue's `{x}`. */
+const deepHoles = (o: unknown): unknown =>
+  typeof o === "string" ? holes(o) : Object.fromEntries(Object.entries(o as object).map(([k, v]) => [k, deepHoles(v)]));
+
+/** The name the status view gives a certificate warning: the code's name, the key's role where the card names none. */
+function appCertificateNames(language: Language, role: CertificateRole): string[] {
+  let names: string[] = [];
+  function Probe() {
+    const name = useCodeName();
+    names = CODES.map((c) => name({ ...c, label: APP[language].certificates.roles[role] }));
+    return null;
+  }
+  renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n(language) }, createElement(Probe)));
+  return names;
+}
 
 /** What the app shows for each code, from the app's own hook in the app's own i18n. */
 function appNames(language: Language): string[] {
@@ -80,6 +103,8 @@ async function cli(args: string[], answers: string[] = []): Promise<{ code: numb
   return { code, out, err, asked };
 }
 
+const fillCount = (text: string, count: number) => text.replace("{{count}}", String(count));
+
 /** A renderer string with its `{{code}}` filled in. */
 const withCode = (text: string, code: string) => text.replace("{{code}}", code);
 
@@ -107,6 +132,62 @@ describe.each(LANGUAGES)("in %s, the catalogue and the app", (language) => {
 
   it("say the same about a count the card did not give", () => {
     expect(describeError("PIN_WRONG", { triesLeft: null }, language)).toContain(APP[language].status.triesUnknownWhy);
+  });
+});
+
+describe.each(LANGUAGES)("in %s, the tray, its notifications and the app (issue 12 item 5)", (language) => {
+  const nav = APP[language].nav;
+
+  it("name the menu's items as the window's navigation does", () => {
+    const m = TRAY[language].menu;
+    expect([m.change, m.unlock, m.unlockNoPuk, m.status, m.support]).toEqual([
+      `${nav.change}…`,
+      `${nav.unlock}…`,
+      `${nav.unlockNoPuk}…`,
+      nav.status,
+      nav.support,
+    ]);
+  });
+
+  it("say a certificate's expiry in the status view's words", () => {
+    expect(CERTIFICATES[language]).toEqual(deepHoles(APP[language].certificates));
+  });
+
+  it("name every code in a certificate warning as the status view does, in the menu, the tooltip and the notification", () => {
+    for (const role of ["identification", "signing"] as const) {
+      const names = appCertificateNames(language, role);
+      CODES.forEach((c, i) => {
+        const warning = { codeId: c.id, app: "app" in c ? c.app : "pkcs15", role, daysLeft: 41 } as const;
+        expect(certificateName(warning, language), `${warning.app} ${c.id}`).toBe(names[i]);
+        const line = certificateLine(warning, language);
+        expect(line).toBe(`${names[i]} – ${fillCount(APP[language].certificates.expires_other, 41)}`);
+        expect(trayText(TRAY[language].notify.certificate, { line })).toContain(line);
+      });
+    }
+    // What the tray really shows for a card with one warning.
+    const status = {
+      reader: "R",
+      card: { profile: "pkcs15", atr: "3B", serial: "1", label: null, knownAs: "unknown" },
+      app: "pkcs15",
+      codes: [],
+      applications: [],
+      certificateWarnings: [
+        { codeId: "sign", app: "pkcs15", role: "signing", daysLeft: -2, expired: true, notAfter: "2026-01-01T00:00:00Z", subject: "X" },
+      ],
+    } satisfies CardStatus;
+    const snapshot: MonitorSnapshot = { serviceAvailable: true, readerCount: 1, cardPresent: true, status, error: null, busy: false };
+    const said = `${APP[language].codes.sign} – ${APP[language].certificates.expired}`;
+    const noop = () => undefined;
+    const menu = menuTemplate(snapshot, language, { change: noop, unlock: noop, status: noop, support: noop, about: noop, quit: noop });
+    expect(menu[0]!.label).toBe(said);
+    expect(tooltipWithCertificates(snapshot, language)).toBe(`${TRAY[language].tooltip.ready} · ${said}`);
+  });
+
+  it("name a blocked or low code in a notification as the app does", () => {
+    const names = appNames(language);
+    CODES.forEach((c, i) => {
+      expect(trayText(TRAY[language].notify.low, { code: codeName(c, language) })).toContain(names[i]!);
+    });
   });
 });
 

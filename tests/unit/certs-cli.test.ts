@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { defaultLoadedPolicy } from "../../host/policy-defaults.js";
 import { loadPolicy, type LoadedPolicy } from "../../host/policy.js";
 import { certsCommand } from "../../cli/certs.js";
-import { main } from "../../cli/main.js";
+import { formatCertificateWarnings, main, statusCertificateWarnings } from "../../cli/main.js";
+import { CardService } from "../../native-bridge/service/card-service.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { PivCard } from "../../native-bridge/simulator/piv-card.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
@@ -120,5 +121,53 @@ describe("the certificate warning policy keys", () => {
     const bad = withPolicy({ certificateWarningDays: 0, certificateWarnings: "yes" });
     expect([bad.policy.certificateWarningDays, bad.policy.certificateWarnings]).toEqual([60, true]);
     expect(bad.problems.map((p) => p.key).sort()).toEqual(["certificateWarningDays", "certificateWarnings"]);
+  });
+});
+
+describe("pinwarden status and the certificates (issue 14)", () => {
+  async function statusWarnings(card: VirtualCard | null, policy = defaultLoadedPolicy("x").policy) {
+    const readers = new InProcessReaders(["R"]);
+    await readers.ready();
+    if (card) readers.insert(card);
+    const service = new CardService(readers);
+    const status = await service.status();
+    const warnings = await statusCertificateWarnings(service, {}, policy);
+    await readers.close();
+    return { status, warnings };
+  }
+
+  it("reads them after the status, by the policy's days, and says each in a line", async () => {
+    const { status, warnings } = await statusWarnings(new Pkcs15Card({ certDays: 30 }));
+    expect(status.ok).toBe(true);
+    expect(warnings?.map((w) => ({ codeId: w.codeId, daysLeft: w.daysLeft }))).toEqual([
+      { codeId: "auth", daysLeft: 30 },
+      { codeId: "sign", daysLeft: 30 },
+    ]);
+    const sv = formatCertificateWarnings(warnings, "sv");
+    expect(sv).toContain("Underskrift – certifikatet går ut om 30 dagar (giltigt till ");
+    expect(sv).toContain("organisationens kontaktperson för kort");
+    expect(formatCertificateWarnings(warnings, "en")).toContain("Signing – the certificate expires in 30 days (valid until ");
+  });
+
+  it("says none outside the days, none with the warning off (nothing read), and unknown where they cannot be read", async () => {
+    expect((await statusWarnings(new Pkcs15Card({ certDays: 400 }))).warnings).toEqual([]);
+    expect(formatCertificateWarnings([], "en")).toBe("");
+    const off = withPolicy({ certificateWarnings: false }).policy;
+    expect((await statusWarnings(new Pkcs15Card({ certDays: -1 }), off)).warnings).toEqual([]);
+    expect((await statusWarnings(null)).warnings).toBeNull();
+    expect(formatCertificateWarnings(null, "sv")).toBe("Certifikat: inte lästa än\n");
+  });
+
+  it("pinwarden support reads them after the report's status, as the app's report says them", async () => {
+    let out = "";
+    expect(await main(["support", "--demo", "--lang", "en"], { out: (t) => (out += t), err: () => undefined })).toBe(0);
+    expect(out).toMatch(/^\s*\d+\. Certificates: none expires within 60 days$/m);
+  });
+
+  it("puts certificateWarnings in status --json (the demo card's are two years away: none)", async () => {
+    let out = "";
+    const code = await main(["status", "--demo", "--json", "--lang", "en"], { out: (t) => (out += t), err: () => undefined });
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as { certificateWarnings: unknown }).certificateWarnings).toEqual([]);
   });
 });

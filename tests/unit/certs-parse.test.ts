@@ -139,9 +139,13 @@ describe("what a person reads about a certificate", () => {
   it("warns about a person's own certificates within the days or expired, soonest first, never a CA's", () => {
     const c = (daysLeft: number, codeId: string | null, authority = false) =>
       ({ ...describeCertificate(der(), slot), daysLeft, codeId, authority }) as ReturnType<typeof describeCertificate>;
-    expect(certificateWarnings([c(61, "auth"), c(60, "sign"), c(-1, "auth"), c(3, null, true)], 60)).toEqual([
-      { codeId: "auth", daysLeft: -1 },
-      { codeId: "sign", daysLeft: 60 },
+    const warned = certificateWarnings([c(61, "auth"), c(60, "sign"), c(-1, "auth"), c(3, null, true)], 60);
+    expect(warned.map((w) => ({ codeId: w.codeId, daysLeft: w.daysLeft, expired: w.expired }))).toEqual([
+      { codeId: "auth", daysLeft: -1, expired: true },
+      { codeId: "sign", daysLeft: 60, expired: false },
     ]);
+    expect(warned[0]).toMatchObject({ app: slot.app, subject: "Parse Test", notAfter: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    // The policy's warning off: none.
+    expect(certificateWarnings([c(-1, "auth")], null)).toEqual([]);
   });
 });

@@ -82,7 +82,7 @@ describe("the prompts", () => {
     expect(r.out).toContain("Säkerhetskoden för Legitimering är ändrad.");
   });
 
-  it(`stop after ${MAX_ASKS} refused answers with no PIN command sent to the card`, async () => {
+  it(`stop after ${MAX_ASKS} refused answers with no change sent to the card`, async () => {
     const dir = mkdtempSync(join(tmpdir(), "pinwarden-prompts-"));
     const [first, second] = [join(dir, "current.apdu"), join(dir, "new.apdu")];
     const r = await run([...change, "--lang", "en", "--record", first], ["1", "12", "123"]);
@@ -90,11 +90,19 @@ describe("the prompts", () => {
     expect(r.err).toContain(`Asked ${MAX_ASKS} times. Nothing was sent to the card.`);
     const gaveUpOnNew = await run([...change, "--lang", "en", "--record", second], ["123456", "1", "2", "3"]);
     expect(gaveUpOnNew.code).toBe(5);
-    // What the card itself received (the recorder sits at the connection): no VERIFY with
-    // data, no CHANGE REFERENCE DATA, no RESET RETRY COUNTER.
-    const sent = [first, second].flatMap((f) => readFileSync(f, "utf8").split("\n")).filter((l) => l.startsWith("=>"));
-    expect(sent.length).toBeGreaterThan(0);
-    expect(sent.filter((l) => /^=> ?00 ?(24|2C)|^=> ?00 ?20.*masked/i.test(l))).toEqual([]);
+    // The current code was checked on the card before the new one was asked for (issue 12).
+    expect(gaveUpOnNew.err).toContain("The card accepted the current code for Identification.");
+    expect(gaveUpOnNew.err).toContain(`Asked ${MAX_ASKS} times. The card only checked the current code; nothing was changed.`);
+    // What the card itself received (the recorder sits at the connection): no CHANGE
+    // REFERENCE DATA, no RESET RETRY COUNTER; a VERIFY with data only for the checked code.
+    const sent = (f: string) =>
+      readFileSync(f, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("=>"));
+    expect(sent(first).length).toBeGreaterThan(0);
+    expect([...sent(first), ...sent(second)].filter((l) => /^=> ?00 ?(24|2C)/i.test(l))).toEqual([]);
+    expect(sent(first).filter((l) => /^=> ?00 ?20.*masked/i.test(l))).toEqual([]);
+    expect(sent(second).filter((l) => /^=> ?00 ?20.*masked/i.test(l))).toHaveLength(1);
   });
 
   it("unlock with the PUK asked by the app's name for it", async () => {
@@ -104,10 +112,23 @@ describe("the prompts", () => {
     expect(r.out).toContain("Signing is unlocked with the new PIN.");
   });
 
-  it("end at Ctrl-D with nothing sent", async () => {
-    const r = await run([...change, "--lang", "en"], ["123456", null]);
+  it("end at Ctrl-D with nothing sent, or after the check with nothing changed", async () => {
+    const r = await run([...change, "--lang", "en"], [null]);
     expect(r.code).toBe(0);
     expect(r.err).toContain("Cancelled. Nothing was sent to the card.");
+    const checked = await run([...change, "--lang", "en"], ["123456", null]);
+    expect(checked.code).toBe(0);
+    expect(checked.err).toContain("Cancelled. The card only checked the current code; nothing was changed.");
+  });
+
+  it("check the current code on the card before asking for a new one: a wrong one ends with its tries left", async () => {
+    const r = await run([...change, "--lang", "en"], ["999999"]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain("Wrong PIN for Identification. Tries left: 2.");
+    expect(r.asked).toEqual(["Current PIN for Identification: "]);
+    const sv = await run([...change, "--lang", "sv"], ["999999"]);
+    expect(sv.err).toContain("Fel säkerhetskod för Legitimering. Försök kvar: 2.");
+    expect(sv.asked).toEqual(["Nuvarande säkerhetskod för Legitimering: "]);
   });
 });
 

@@ -26,6 +26,7 @@ describe("preload", () => {
     const api = exposed.pinwarden as Record<string, (...a: unknown[]) => unknown>;
     expect(Object.keys(api).sort()).toEqual([
       "changePin",
+      "checkCode",
       "exportDiagnostics",
       "info",
       "onStatus",
@@ -38,6 +39,7 @@ describe("preload", () => {
     await api.info!();
     await api.status!();
     await api.changePin!({ pinId: "auth", current: "1", next: "2" });
+    await api.checkCode!({ pinId: "auth", current: "1" });
     await api.unblockPin!({ pinId: "auth", puk: "1", next: "2" });
     await api.support!();
     await api.exportDiagnostics!();
@@ -45,6 +47,7 @@ describe("preload", () => {
       CHANNELS.info,
       CHANNELS.status,
       CHANNELS.changePin,
+      CHANNELS.checkCode,
       CHANNELS.unblockPin,
       CHANNELS.support,
       CHANNELS.exportDiagnostics,

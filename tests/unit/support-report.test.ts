@@ -12,6 +12,8 @@ import { CardService } from "../../native-bridge/service/card-service.js";
 import { createCard } from "../../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
+import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
+import { createStatusFeed } from "../../host/handlers.js";
 
 const backends: InProcessReaders[] = [];
 
@@ -131,5 +133,60 @@ describe("localTime", () => {
   it("gives the wall clock and the offset, behind UTC too", () => {
     vi.stubEnv("TZ", "America/New_York");
     expect(localTime("2026-11-24T07:27:00Z")).toBe("2026-11-24 02:27 (UTC-05:00)");
+  });
+});
+
+describe("certificates in the support report (issue 14)", () => {
+  it("says a line per certificate that expires soon or has expired, in local time, named by its code as the app names it", async () => {
+    const src = sources(new Pkcs15Card({ certDays: 41 }));
+    // As the tray app does: the feed reads the certificates after the status, in the background.
+    const feed = createStatusFeed(src.service, src.backend, { certificateWarningDays: () => 60 });
+    const warnings = () => {
+      const latest = feed.latest();
+      return latest?.ok ? (latest.value.certificateWarnings ?? null) : null;
+    };
+    await feed.refresh();
+    await vi.waitFor(() => expect(warnings()).toHaveLength(2));
+    const { text, report } = await supportResult({ ...src, certificateWarnings: warnings });
+    expect(report.certificateWarnings?.map((w) => [w.codeId, w.daysLeft])).toEqual([
+      ["auth", 41],
+      ["sign", 41],
+    ]);
+    const sv = lines(text.sv);
+    expect(sv).toContain("Certifikat:");
+    const sign = sv.find((l) => l.startsWith("Underskrift – certifikatet går ut om 41 dagar, giltigt till "));
+    expect(sign).toMatch(/giltigt till \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\+0[12]:00\), /);
+    expect(lines(text.en).some((l) => l.startsWith("Signing – the certificate expires in 41 days, valid until "))).toBe(true);
+    feed.close();
+  });
+
+  it("says an expired certificate plainly", async () => {
+    const expired = [
+      {
+        codeId: "sign",
+        app: "pkcs15",
+        role: "signing",
+        daysLeft: -3,
+        expired: true,
+        notAfter: "2026-11-21T23:59:59Z",
+        subject: "Test Person",
+      },
+    ] as const;
+    const { text } = await supportResult(sources(createCard("pkcs15"), { certificateWarnings: () => [...expired] }));
+    expect(lines(text.sv)).toContain("Underskrift – certifikatet har gått ut, giltigt till 2026-11-22 00:59 (UTC+01:00), Test Person");
+    expect(lines(text.en)).toContain("Signing – the certificate has expired, valid until 2026-11-22 00:59 (UTC+01:00), Test Person");
+  });
+
+  it("says the certificates are not read yet where they are unknown, none where none is due, and nothing with the warning off", async () => {
+    const unknown = await supportResult(sources(createCard("pkcs15")));
+    expect(lines(unknown.text.sv)).toContain("Certifikat: inte lästa än");
+    expect(lines(unknown.text.en)).toContain("Certificates: not read yet");
+    expect(unknown.report.certificateWarnings).toBeNull();
+    const none = await supportResult(sources(createCard("pkcs15"), { certificateWarnings: () => [] }));
+    expect(lines(none.text.en)).toContain("Certificates: none expires within 60 days");
+    const off = await supportResult(sources(createCard("pkcs15"), { certificateWarnings: () => [] }, { certificateWarnings: false }));
+    expect(off.text.en).not.toMatch(/Certificates/);
+    // No card: no certificate line at all.
+    expect((await supportResult(sources(null))).text.en).not.toMatch(/Certificates/);
   });
 });

@@ -15,6 +15,8 @@ interface Props {
   numeric: boolean;
   autoFocus?: boolean;
   disabled?: boolean;
+  /** Shown but not editable (a current code the card has already accepted). */
+  readOnly?: boolean;
   /** Said between the label and the field (tries left, where the code is to be found). */
   hint?: ReactNode;
   /** What is wrong with what was typed, said under the field. */
@@ -34,7 +36,7 @@ type Refusal = { kind: "digits" } | { kind: "tooLong" } | null;
  * aria-describedby, the problem first.
  */
 export function CodeInput(props: Props) {
-  const { label, value, onChange, length, min, max, numeric, autoFocus, disabled, hint, message, name, inputRef } = props;
+  const { label, value, onChange, length, min, max, numeric, autoFocus, disabled, readOnly, hint, message, name, inputRef } = props;
   const { t } = useTranslation();
   const id = useId();
   const [refused, setRefused] = useState<Refusal>(null);
@@ -62,6 +64,7 @@ export function CodeInput(props: Props) {
         value={value}
         autoFocus={autoFocus}
         disabled={disabled}
+        readOnly={readOnly}
         aria-invalid={message ? true : undefined}
         aria-describedby={describedBy}
         onChange={(e) => {

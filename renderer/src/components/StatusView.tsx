@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { CodeStatus } from "../../../contract/api.js";
+import type { CertificateWarning, CodeStatus } from "../../../contract/api.js";
 import { applicationsOf, canUnlockPin, unblockedByPuk } from "../../../contract/codes.js";
 import { useApp } from "../state/store.js";
 import { ErrorMessage } from "./ErrorMessage.js";
@@ -14,6 +14,48 @@ const NO_CARD_STATES: Record<string, string> = {
 
 /** A PUK with three tries or fewer left: once it is blocked the card cannot be unlocked. */
 const fewTries = (code: CodeStatus) => code.triesKnown && code.triesLeft !== null && code.triesLeft >= 1 && code.triesLeft <= 3;
+
+/**
+ * The certificates about to expire (issue 14), each named by the code that protects its key as
+ * the app names that code ("Underskrift – certifikatet går ut om 41 dagar"), an expired one
+ * said plainly, and who to turn to. Nothing while they are not read yet or none is due.
+ */
+function CertificateWarnings({ warnings }: { warnings: CertificateWarning[] }) {
+  const { t, i18n } = useTranslation();
+  const name = useCodeName();
+  if (warnings.length === 0) return null;
+  const said = (w: CertificateWarning) =>
+    w.daysLeft < 0
+      ? t("certificates.expired")
+      : w.daysLeft === 0
+        ? t("certificates.today")
+        : t("certificates.expires", { count: w.daysLeft });
+  const named = (w: CertificateWarning) => {
+    const role = t(`certificates.roles.${w.role}`);
+    return w.codeId === null ? role : name({ id: w.codeId, label: role, app: w.app });
+  };
+  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language === "sv" ? "sv-SE" : "en-GB");
+  return (
+    <section
+      className={`note certificates${warnings.some((w) => w.expired) ? " bad" : ""}`}
+      aria-labelledby="certificates-heading"
+      data-testid="certificate-warnings"
+    >
+      <h3 id="certificates-heading">{t("certificates.heading")}</h3>
+      <ul>
+        {warnings.map((w) => (
+          <li key={`${w.app}-${w.codeId ?? w.role}-${w.notAfter}`} className={w.expired ? "expired" : "expiring"}>
+            <strong>
+              {named(w)} – {said(w)}
+            </strong>{" "}
+            ({t("certificates.until", { date: date(w.notAfter) })}, {w.subject})
+          </li>
+        ))}
+      </ul>
+      <p>{t("certificates.renew")}</p>
+    </section>
+  );
+}
 
 export function StatusView() {
   const { t } = useTranslation();
@@ -43,6 +85,7 @@ export function StatusView() {
                 t(`status.apps.${status.card.profile}`)}
             </dd>
           </dl>
+          <CertificateWarnings warnings={status.certificateWarnings ?? []} />
           {apps.map((a) => (
             <section key={a.app} className="application" aria-labelledby={`app-${a.app}`}>
               <h3 id={`app-${a.app}`}>{t(`status.apps.${a.app}`)}</h3>

@@ -41,6 +41,25 @@ export const en: Shape<typeof sv> = {
       "The admin PIN is blocked. The card's OpenPGP application can only be reset to factory settings, which erases its keys.",
     apps: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
   },
+  certificates: {
+    heading: "Certificates",
+    roles: {
+      identification: "Identification",
+      signing: "Signing",
+      encryption: "Encryption",
+      cardAuthentication: "Card authentication",
+      authority: "Issuer (CA)",
+    },
+    expires_one: "the certificate expires in {{count}} day",
+    expires_other: "the certificate expires in {{count}} days",
+    today: "the certificate expires today",
+    expired: "the certificate has expired",
+    until: "valid until {{date}}",
+    renew:
+      "A certificate cannot be renewed with Pinwarden and has nothing to do with your codes: order a new card in good time from your organisation's card contact person.",
+    notRead: "not read yet",
+    none: "none expires within {{count}} days",
+  },
   codes: {
     auth: "Identification",
     sign: "Signing",
@@ -78,6 +97,13 @@ export const en: Shape<typeof sv> = {
     lastTryRequired: "Confirm that you understand before you go on.",
     unknownTries: "The card does not say how many tries are left. A wrong code uses up one try.",
     unknownTriesConfirm: "I understand that a wrong code uses up one try",
+    check: {
+      button: "Check",
+      working: "Checking the code… Do not remove the card.",
+      first: "The card checks the current code before you type a new one.",
+      accepted: "The card accepted the current code for {{code}}. Now type the new code.",
+      onOk: "The card checks the code when you press {{ok}}.",
+    },
     change: {
       title: "Change PIN",
       codesTitle: "Change the PIN for {{code}}",

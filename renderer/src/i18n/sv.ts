@@ -37,6 +37,25 @@ export const sv = {
     adminBlockedHint: "Administratörs-PIN-koden är spärrad. Kortets OpenPGP-del kan bara fabriksåterställas, och då raderas nycklarna.",
     apps: { pkcs15: "eID (PKCS#15)", piv: "PIV", openpgp: "OpenPGP" },
   },
+  certificates: {
+    heading: "Certifikat",
+    roles: {
+      identification: "Legitimering",
+      signing: "Underskrift",
+      encryption: "Kryptering",
+      cardAuthentication: "Kortautentisering",
+      authority: "Utfärdare (CA)",
+    },
+    expires_one: "certifikatet går ut om {{count}} dag",
+    expires_other: "certifikatet går ut om {{count}} dagar",
+    today: "certifikatet går ut i dag",
+    expired: "certifikatet har gått ut",
+    until: "giltigt till {{date}}",
+    renew:
+      "Ett certifikat kan inte förnyas med Pinwarden och har inget med dina koder att göra: beställ ett nytt kort i god tid hos organisationens kontaktperson för kort.",
+    notRead: "inte lästa än",
+    none: "inga går ut inom {{count}} dagar",
+  },
   codes: {
     auth: "Legitimering",
     sign: "Underskrift",
@@ -74,6 +93,13 @@ export const sv = {
     lastTryRequired: "Bekräfta att du förstår innan du fortsätter.",
     unknownTries: "Kortet visar inte hur många försök som återstår. En felaktig kod förbrukar ett försök.",
     unknownTriesConfirm: "Jag förstår att en felaktig kod förbrukar ett försök",
+    check: {
+      button: "Kontrollera",
+      working: "Kontrollerar koden… Ta inte ut kortet.",
+      first: "Kortet kontrollerar den nuvarande koden innan du skriver en ny.",
+      accepted: "Kortet har godkänt den nuvarande koden för {{code}}. Skriv nu den nya koden.",
+      onOk: "Kortet kontrollerar koden när du trycker på {{ok}}.",
+    },
     change: {
       title: "Ändra säkerhetskod",
       codesTitle: "Ändra säkerhetskod för {{code}}",

@@ -11,6 +11,14 @@
  * to step 2: the current field is emptied and focused with the message under it, the new
  * code stays.
  *
+ * Where the card can check the current code by itself (CodeStatus.canCheck: one VERIFY, the
+ * try the change would have cost anyway), a change's step 2 asks for the current code
+ * first, with a Check button: the new-code fields stay disabled until the card has said
+ * the current code is right, so a wrong one is said before any new code is made up. The
+ * last-try confirmation comes before the check, because the check is what spends the try.
+ * Where it cannot (a PIV PUK, a resetting code, a card that gets no PIN command but the
+ * change), step 2 is one page as above and a note says the card checks the code on OK.
+ *
  * A card may carry several applications (a security key: PIV and OpenPGP); step 1 lists
  * the codes of each, and the request names the application. An OpenPGP user PIN is
  * unblocked with the admin PIN or the resetting code: step 1 asks which the person has,
@@ -52,10 +60,10 @@ import {
 } from "../validation.js";
 
 export type WizardMode = "change" | "unlock";
-type Phase = "choose" | "codes" | "working" | "done" | "failed" | "removed";
+type Phase = "choose" | "codes" | "checking" | "working" | "done" | "failed" | "removed";
 
 /** The step IT support hears about; "working" is still step 2, the page the person filled in. */
-const STEP: Record<Phase, number> = { choose: 1, codes: 2, working: 2, done: 3, failed: 3, removed: 3 };
+const STEP: Record<Phase, number> = { choose: 1, codes: 2, checking: 2, working: 2, done: 3, failed: 3, removed: 3 };
 const TOTAL = 3;
 
 /** Warn about an unblocking code (a PUK) from this many tries left; at one, a confirmation. */
@@ -135,6 +143,10 @@ export function CodeWizard({
   const [lastTryOk, setLastTryOk] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  /** The field the card service's refusal is said under (null: step 3 says it). */
+  const [errorField, setErrorField] = useState<Field | null>(null);
+  /** The card has said the current code is right (a change where canCheck). */
+  const [checked, setChecked] = useState(false);
   const [focusOn, setFocusOn] = useState<Field | null>(null);
   const epoch = useRef(cardEpoch);
   const refs = {
@@ -149,6 +161,7 @@ export function CodeWizard({
     setNext("");
     setConfirm("");
     setLastTryOk(false);
+    setChecked(false);
   };
 
   // Clear the codes when the wizard goes away.
@@ -188,13 +201,16 @@ export function CodeWizard({
   const title = t(mode === "change" ? "wizard.change.title" : noPuk ? "wizard.unlockNoPuk.title" : "wizard.unlock.title");
   // The last-try guard, also where the card does not say how many tries are left.
   const unknownCount = !!typed && (!typed.triesKnown || typed.triesLeft === null);
-  const needsConfirm = !!typed && (typed.triesLeft === 1 || unknownCount);
+  // A change whose current code the card checks first (step 2 in two parts).
+  const checkFirst = mode === "change" && !!pin?.canCheck;
+  // Once the card has accepted the current code the change spends no try: no confirmation.
+  const needsConfirm = !!typed && (typed.triesLeft === 1 || unknownCount) && !checked;
   const fewPukTries =
     !!typed && typed.kind === "puk" && !unknownCount && typed.triesLeft !== null && typed.triesLeft > 1 && typed.triesLeft <= FEW_TRIES;
   // Before a PIN's last try: the unlock wizard is the other way (where the PIN has a usable unblocker).
   const canUnlockInstead = mode === "change" && !!pin && canUnlockPin(pin, appCodes);
   const typedWords = (kind: CodeStatus["kind"]) => (kind === "admin" ? "wizard.admin" : kind === "reset" ? "wizard.reset" : "wizard.puk");
-  const busy = phase === "working";
+  const busy = phase === "working" || phase === "checking";
 
   const cancel = () => {
     clearCodes();
@@ -212,6 +228,7 @@ export function CodeWizard({
   const startOver = () => {
     clearCodes();
     setError(null);
+    setErrorField(null);
     setProblem(null);
     setPhase("choose");
   };
@@ -246,10 +263,12 @@ export function CodeWizard({
     }
     setError(r.error);
     const field = fieldOf(r.error);
+    setErrorField(field);
     if (field === "first") {
       // Only the code the card refused is typed again; the new code stays.
       setFirst("");
       setLastTryOk(false);
+      setChecked(false);
       setPhase("codes");
       setFocusOn("first");
     } else if (field) {
@@ -263,11 +282,44 @@ export function CodeWizard({
     }
   }
 
+  /** The card checks the current code (one VERIFY) before any new code can be typed. */
+  async function checkOnCard() {
+    if (!api || !pin || !choice) return;
+    setPhase("checking");
+    setError(null);
+    setErrorField(null);
+    const at = epoch.current;
+    const r = await api.checkCode({ pinId: pin.id, current: first, app: choice.app });
+    // The card left meanwhile: the wizard already says so, and the codes are gone.
+    if (epoch.current !== at) return;
+    if (r.ok) applyStatus(r.value);
+    else if (r.status) applyStatus(r.status);
+    if (r.ok) {
+      setChecked(true);
+      setPhase("codes");
+      setFocusOn("next");
+      return;
+    }
+    setError(r.error);
+    // A wrong code (or one the card cannot take) is said under the current field, emptied.
+    if (WRONG_CODE.includes(r.error.code) || r.error.code.startsWith("CODE_") || r.error.code === "CARD_REFUSED_CODE") {
+      setErrorField("first");
+      setFirst("");
+      setLastTryOk(false);
+      setPhase("codes");
+      setFocusOn("first");
+      return;
+    }
+    clearCodes();
+    setPhase(r.error.code === "CARD_REMOVED" ? "removed" : "failed");
+  }
+
   function check(): Problem | null {
     if (!pin || !typed || !info) return null;
     if (needsConfirm && !lastTryOk) return { field: "lastTry", problem: "lastTry" };
     const current = checkCurrent(typed, first);
     if (current) return { field: "first", problem: current };
+    if (checkFirst && !checked) return null;
     const fresh = checkNew(pin, info.rules, next, confirm, mode === "change" ? first : undefined);
     if (fresh) return { field: fresh.kind === "mismatch" ? "confirm" : "next", problem: fresh };
     return null;
@@ -285,7 +337,9 @@ export function CodeWizard({
     const found = check();
     setProblem(found);
     setError(null);
+    setErrorField(null);
     if (found) return setFocusOn(found.field);
+    if (checkFirst && !checked) return void checkOnCard();
     void send();
   }
 
@@ -301,7 +355,7 @@ export function CodeWizard({
   /** What is said under a field: the local check's problem, or the card service's refusal. */
   const messageFor = (field: Field) => {
     if (problem?.field === field) return problemText(problem.problem);
-    if (error && phase === "codes" && fieldOf(error) === field) {
+    if (error && phase === "codes" && errorField === field) {
       const codeName = field === "first" ? name(typed!) : name(pin!);
       return (
         <>
@@ -344,7 +398,7 @@ export function CodeWizard({
         {t("wizard.step", { step, total: TOTAL })}
       </p>
 
-      {(phase === "choose" || phase === "codes" || phase === "working") && (
+      {(phase === "choose" || phase === "codes" || phase === "checking" || phase === "working") && (
         <form onSubmit={submit} noValidate aria-busy={busy || undefined}>
           {phase === "choose" && (
             <fieldset>
@@ -431,10 +485,21 @@ export function CodeWizard({
                   <>
                     <Tries code={typed} />
                     {typed.kind === "puk" && <p className="puk-help">{pukHelp}</p>}
+                    <p className="check-note">
+                      {checked
+                        ? t("wizard.check.accepted", { code: name(pin) })
+                        : checkFirst
+                          ? t("wizard.check.first")
+                          : t("wizard.check.onOk", { ok: t(mode === "change" ? "wizard.change.ok" : "wizard.unlock.ok") })}
+                    </p>
                   </>
                 }
                 value={first}
-                onChange={setFirst}
+                onChange={(value) => {
+                  setFirst(value);
+                  if (errorField === "first") setErrorField(null);
+                }}
+                readOnly={checked}
                 length={expectedLength(typed, rules)}
                 min={firstBounds.min}
                 max={firstBounds.max}
@@ -443,6 +508,13 @@ export function CodeWizard({
                 disabled={busy}
                 message={messageFor("first")}
               />
+              {checkFirst && !checked && (
+                <div className="actions check-action">
+                  <button type="submit" className="primary" disabled={busy}>
+                    {t("wizard.check.button")}
+                  </button>
+                </div>
+              )}
               <CodeInput
                 name="next"
                 inputRef={refs.next}
@@ -453,7 +525,7 @@ export function CodeWizard({
                 min={nextBounds.min}
                 max={nextBounds.max}
                 numeric={newIsDigits(pin, rules)}
-                disabled={busy}
+                disabled={busy || (checkFirst && !checked)}
                 message={messageFor("next")}
               />
               <CodeInput
@@ -466,7 +538,7 @@ export function CodeWizard({
                 min={nextBounds.min}
                 max={nextBounds.max}
                 numeric={newIsDigits(pin, rules)}
-                disabled={busy}
+                disabled={busy || (checkFirst && !checked)}
                 message={messageFor("confirm")}
               />
             </>
@@ -474,7 +546,7 @@ export function CodeWizard({
 
           {busy && (
             <p role="status" className="working">
-              {t("wizard.working")}
+              {t(phase === "checking" ? "wizard.check.working" : "wizard.working")}
             </p>
           )}
 
@@ -482,7 +554,8 @@ export function CodeWizard({
             <button type="button" onClick={cancel} disabled={busy}>
               {t("wizard.cancel")}
             </button>
-            <button type="submit" className="primary" disabled={busy}>
+            {/* Until the card has accepted the current code, Check (above) is the form's button. */}
+            <button type="submit" className="primary" disabled={busy || (phase !== "choose" && checkFirst && !checked)}>
               {phase === "choose" ? t("wizard.next") : t(mode === "change" ? "wizard.change.ok" : "wizard.unlock.ok")}
             </button>
           </div>
