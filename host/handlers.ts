@@ -138,7 +138,12 @@ export function createStatusFeed(service: CardService, backend: ReaderBackend, o
     const days = options.certificateWarningDays();
     // Off: nothing to warn about, and nothing read for it.
     if (days === null) return { ok: true, value: { ...status.value, certificateWarnings: [] } };
-    if (certs?.insertion !== insertion || certs.reader !== status.value.reader || !certs.list) return status;
+    if (certs?.insertion !== insertion || certs.reader !== status.value.reader || !certs.list) {
+      // Not read (yet) for this card: none carried over from a status pushed before.
+      const value = { ...status.value };
+      delete value.certificateWarnings;
+      return { ok: true, value };
+    }
     return { ok: true, value: { ...status.value, certificateWarnings: certificateWarnings(certs.list, days) } };
   };
 

@@ -19,6 +19,7 @@ import { shot, startShellApp, until, usePolicy, type ShellApp } from "./rig.js";
 
 let app: ShellApp | undefined;
 let inserted: InsertedCard | undefined;
+let policy: ReturnType<typeof usePolicy>;
 
 async function insert(card: Pkcs15Card) {
   const backend = await pcscBackend();
@@ -47,7 +48,7 @@ const NOTE = `${SAID[0]}. Order a new card in good time.`;
 
 beforeAll(async () => {
   await pcscBackend();
-  usePolicy({ readerFilter: READER_0 });
+  policy = usePolicy({ readerFilter: READER_0 });
 });
 afterEach(async () => {
   await app?.quit();
@@ -123,5 +124,18 @@ describe("the tray app and a card whose certificates expire in 30 days", () => {
         .some((i) => i.id?.startsWith("certificate-")),
     ).toBe(false);
     expect(app.standIn.notifications).toHaveLength(0);
+  });
+
+  it("notifies nobody where policy turns notifications off, and still says it in the tray", async () => {
+    policy.write({ readerFilter: READER_0, notifications: false });
+    try {
+      await insert(new Pkcs15Card({ certDays: 30 }));
+      app = await startShellApp([], "shell-certificates-quiet");
+      await until("the warning in the tooltip", () => app!.tray().tooltip === `Pinwarden – card ready · ${SAID[0]}`);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(app.standIn.notifications).toHaveLength(0);
+    } finally {
+      policy.write({ readerFilter: READER_0 });
+    }
   });
 });

@@ -92,7 +92,17 @@ describe("the demo tray app", () => {
       keys: Object.keys((window as unknown as { pinwarden: object }).pinwarden).sort(),
       node: ["require", "process", "module", "ipcRenderer", "electron", "Buffer"].filter((k) => k in window),
     }));
-    expect(seen.keys).toEqual(["changePin", "exportDiagnostics", "info", "onStatus", "status", "subscribe", "support", "unblockPin"]);
+    expect(seen.keys).toEqual([
+      "changePin",
+      "checkCode",
+      "exportDiagnostics",
+      "info",
+      "onStatus",
+      "status",
+      "subscribe",
+      "support",
+      "unblockPin",
+    ]);
     expect(seen.node).toEqual([]);
     // A payload naming another channel, or with a field the contract lacks, is refused.
     const refused = await page.evaluate(

@@ -11,6 +11,7 @@ import { CardService } from "../../native-bridge/service/card-service.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import type { StatusPush } from "../../contract/api.js";
+import { Secret } from "../../native-bridge/core/secret.js";
 
 const backends: InProcessReaders[] = [];
 afterEach(async () => {
@@ -115,5 +116,31 @@ describe("the certificates in the background", () => {
     await feed.refresh();
     await vi.waitFor(() => expect(warningsOf(feed.latest() ?? undefined)).toEqual([]));
     expect(pushes).toHaveLength(1);
+  });
+
+  it("follows the policy when it changes: off says none, on again reads them and warns", async () => {
+    let days: number | null = null;
+    const { feed, pushes } = await setUp({ certDays: 20, days: () => days });
+    await feed.refresh();
+    expect(warningsOf(feed.latest() ?? undefined)).toEqual([]);
+    days = 60;
+    // What the tray app does on a policy change: the latest status pushed again.
+    feed.publish(feed.latest()!);
+    expect(warningsOf(pushes.at(-1)!.status)).toBeUndefined();
+    await vi.waitFor(() => expect(warningsOf(pushes.at(-1)!.status)).toHaveLength(2));
+  });
+
+  it("leaves changing a PIN as it was with an expired certificate: it works, and the warning stays", async () => {
+    const { card, feed, pushes, service } = await setUp({ certDays: -5 });
+    await feed.refresh();
+    await vi.waitFor(() => expect(pushes).toHaveLength(2));
+    const changed = await service.changePin("auth", Secret.fromString("123456"), Secret.fromString("246810"));
+    expect(changed.ok).toBe(true);
+    expect(card.codeOf(0x81)).toBe("246810");
+    if (changed.ok) feed.publish({ ok: true, value: changed.value });
+    expect(warningsOf(pushes.at(-1)!.status)).toEqual([
+      expect.objectContaining({ codeId: "auth", expired: true }),
+      expect.objectContaining({ codeId: "sign", expired: true }),
+    ]);
   });
 });
