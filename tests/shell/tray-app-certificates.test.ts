@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CERTIFICATE_NOTICES_FILE } from "../../electron/app.js";
+import { CERTIFICATE_NOTICES_FILE } from "../../host/certificate-notices.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
 import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
 import { cardPresent, pcscBackend, PORTS, READER_0, waitFor } from "../integration/pcsc-rig.js";
