@@ -5,6 +5,7 @@
  */
 import { inspect } from "node:util";
 import { allDigits } from "../../contract/rules.js";
+import { wipe } from "./bytes.js";
 
 export class Secret {
   #bytes: Buffer;
@@ -47,7 +48,7 @@ export class Secret {
   }
 
   wipe(): void {
-    this.#bytes.fill(0);
+    wipe(this.#bytes);
     this.#wiped = true;
   }
 

@@ -4,6 +4,7 @@
  */
 import { describeCommand, encodeCommand, getResponse, type CommandApdu } from "../apdu/command.js";
 import { decodeStatus, swHex, type Status } from "../apdu/status.js";
+import { wipe } from "../core/bytes.js";
 import { PinwardenError } from "../core/errors.js";
 import type { CardConnection } from "./types.js";
 
@@ -61,7 +62,7 @@ export class ApduChannel {
       this.trace?.(`< ${response.length > 2 ? response.subarray(0, -2).toString("hex").toUpperCase() + " " : ""}${swHex(swOf(response))}`);
       return response;
     } finally {
-      if (command.secret) encoded.fill(0);
+      if (command.secret) wipe(encoded);
     }
   }
 }

@@ -12,6 +12,7 @@
  * the first one, or says where the transcript goes on if CardService stopped early.
  */
 import { readFileSync } from "node:fs";
+import { wipe } from "../core/bytes.js";
 import { PinwardenError } from "../core/errors.js";
 import { ERROR_CODES, type ErrorCode } from "../../contract/errors.js";
 import { formatCommand } from "./recording.js";
@@ -318,7 +319,7 @@ export class ReplayReaders implements ReaderBackend {
     const end = step.command.lastIndexOf(null) + 1;
     const data = Buffer.from(apdu.subarray(start, end));
     const ok = this.#options.checkMasked!(data, { line: step.line, header: Buffer.from(apdu.subarray(0, 4)) });
-    data.fill(0);
+    wipe(data);
     if (!ok)
       throw this.#fail(`${this.#source} line ${step.line}: the masked data of\n  ${sent}\nis not what the test says the session sent`);
   }

@@ -22,12 +22,15 @@
  * count is then read back from C4. There is no "PUK" on an OpenPGP card.
  */
 import { createHash } from "node:crypto";
-import { changeReferenceData, getData, resetRetryCounter, selectAid, verify } from "../apdu/command.js";
+import { getData, selectAid } from "../apdu/command.js";
 import type { Status } from "../apdu/status.js";
 import { swHex } from "../apdu/status.js";
 import { findTlv, parseTlvs, ParseError, type Tlv } from "../apdu/tlv.js";
 import type { ApduChannel } from "../pcsc/channel.js";
+import { wipe } from "../core/bytes.js";
 import { PinwardenError } from "../core/errors.js";
+import type { Secret } from "../core/secret.js";
+import { sendWithCodes } from "./iso.js";
 import { codeById, failWith, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
 export const OPENPGP_AID = Buffer.from("D27600012401", "hex");
@@ -150,15 +153,26 @@ export function s2kItersalted(hash: KdfItersalted["hash"], salt: Buffer, code: B
     h.update(block.subarray(0, left));
     return h.digest();
   } finally {
-    unit.fill(0);
-    block.fill(0);
+    wipe(unit, block);
   }
 }
 
-/** What goes on the wire for `code`: its hash under KDF, else a copy. Wipe the result. */
+/**
+ * What differs from the ISO default: a code goes as typed, never padded (spec 3.4 §7.2.2),
+ * or as its KDF hash where F9 says so. A fresh buffer: wipe it.
+ */
 function wireForm(kdf: KdfItersalted | null, id: PwId, code: Buffer): Buffer {
   return kdf ? s2kItersalted(kdf.hash, saltFor(kdf, id), code, kdf.count) : Buffer.from(code);
 }
+
+/** `secret` encoded for the wire as code `id`, later: for sendWithCodes. */
+const wired = (kdf: KdfItersalted | null, id: PwId, secret: Secret) => () => wireForm(kdf, id, secret.bytes());
+
+/** A refusal of a command carrying `code` (failPinCommand), for sendWithCodes. */
+const failureOf = (channel: ApduChannel, code: CodeInfo) => ({
+  blame: code,
+  fail: (r: { status: Status; sw: number }) => failPinCommand(channel, code, r.status, r.sw),
+});
 
 /**
  * F9 as the card holds it now, read just before a PIN command (another program may have
@@ -322,21 +336,12 @@ export const openpgpProfile: CardProfile<OpenPgpLayout> = {
   async change(channel, layout, c, current, next) {
     const kdf = await readKdf(channel, layout);
     const id = c.id as PwId;
-    let old: Buffer | undefined;
-    let neu: Buffer | undefined;
-    let data: Buffer | undefined;
-    try {
-      old = wireForm(kdf, id, current.bytes());
-      neu = wireForm(kdf, id, next.bytes());
-      data = Buffer.concat([old, neu]);
-      const r = await channel.send(changeReferenceData(c.reference, data));
-      if (r.status.kind !== "ok") await failPinCommand(channel, c, r.status, r.sw);
-    } finally {
-      // Built inside the try: one that throws while hashing leaves none unwiped.
-      old?.fill(0);
-      neu?.fill(0);
-      data?.fill(0);
-    }
+    await sendWithCodes(
+      channel,
+      { operation: "change", reference: c.reference },
+      [wired(kdf, id, current), wired(kdf, id, next)],
+      failureOf(channel, c),
+    );
   },
 
   async verify(channel, layout, c, current) {
@@ -344,48 +349,36 @@ export const openpgpProfile: CardProfile<OpenPgpLayout> = {
     const kdf = await readKdf(channel, layout);
     // PW1 through 82 (it is changed through 81; one counter for both), PW3 through 83.
     const reference = c.id === "user" ? VERIFY_PW1 : c.reference;
-    let wire: Buffer | undefined;
-    try {
-      wire = wireForm(kdf, c.id, current.bytes());
-      const r = await channel.send(verify(reference, wire));
-      if (r.status.kind !== "ok") await failPinCommand(channel, c, r.status, r.sw);
-    } finally {
-      wire?.fill(0);
-    }
+    await sendWithCodes(channel, { operation: "verify", reference }, [wired(kdf, c.id, current)], failureOf(channel, c));
   },
 
   async unblock(channel, layout, pin, unblocker, puk, next) {
     const kdf = await readKdf(channel, layout);
     if (unblocker.id === "reset") {
       // RESET RETRY COUNTER, P1 = 00: resetting code ‖ new PW1 (spec 3.4 §7.2.7).
-      const rc = wireForm(kdf, "reset", puk.bytes());
-      const pw1 = wireForm(kdf, "user", next.bytes());
-      const data = Buffer.concat([rc, pw1]);
-      rc.fill(0);
-      pw1.fill(0);
-      try {
-        const r = await channel.send(resetRetryCounter(pin.reference, data, 0x00));
-        if (r.status.kind !== "ok") await failPinCommand(channel, unblocker, r.status, r.sw);
-      } finally {
-        data.fill(0);
-      }
+      await sendWithCodes(
+        channel,
+        { operation: "unblock", reference: pin.reference, p1: 0x00 },
+        [wired(kdf, "reset", puk), wired(kdf, "user", next)],
+        failureOf(channel, unblocker),
+      );
       return;
     }
     if (unblocker.id !== "admin") throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
     // With PW3: VERIFY PW3, then RESET RETRY COUNTER with P1 = 02 and only the new PW1.
     const admin = codeById(layout, "admin")!;
-    const pw3 = wireForm(kdf, "admin", puk.bytes());
-    let pw1: Buffer | undefined;
-    try {
-      const v = await channel.send(verify(admin.reference, pw3));
-      if (v.status.kind !== "ok") await failPinCommand(channel, admin, v.status, v.sw);
-      pw1 = wireForm(kdf, "user", next.bytes());
-      const r = await channel.send(resetRetryCounter(pin.reference, pw1, 0x02));
-      if (r.status.kind === "wrongLength") throw new PinwardenError("CARD_CODE_FORMAT", { codeId: pin.id, technical: swHex(r.sw) });
-      if (r.status.kind !== "ok") failWith(pin, r.status, r.sw);
-    } finally {
-      pw3.fill(0);
-      pw1?.fill(0);
-    }
+    await sendWithCodes(
+      channel,
+      { operation: "verify", reference: admin.reference },
+      [wired(kdf, "admin", puk)],
+      failureOf(channel, admin),
+    );
+    await sendWithCodes(channel, { operation: "unblock", reference: pin.reference, p1: 0x02 }, [wired(kdf, "user", next)], {
+      blame: pin,
+      fail: async (r) => {
+        if (r.status.kind === "wrongLength") throw new PinwardenError("CARD_CODE_FORMAT", { codeId: pin.id, technical: swHex(r.sw) });
+        failWith(pin, r.status, r.sw);
+      },
+    });
   },
 };

@@ -19,39 +19,25 @@
  *   GET METADATA 80 (a YubiKey-compatible card under another ATR) and GET METADATA 81 or
  *   the empty VERIFY of PIN 80.
  */
-import {
-  changeReferenceData,
-  getMetadata,
-  getPivData,
-  resetRetryCounter,
-  selectAid,
-  verify,
-  verifyEmpty,
-  type CommandApdu,
-} from "../apdu/command.js";
+import { getMetadata, getPivData, selectAid, verifyEmpty } from "../apdu/command.js";
 import { findTlv, parseTlvs, ParseError } from "../apdu/tlv.js";
 import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
-import {
-  failWith,
-  padCode,
-  triesFromEmptyVerify,
-  type CardContext,
-  type CardLayout,
-  type CardProfile,
-  type CodeInfo,
-  type TriesMap,
-} from "./profile.js";
+import { encodePin, sendWithCodes, type PinFormat } from "./iso.js";
+import { triesFromEmptyVerify, type CardContext, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
 export const PIV_AID = Buffer.from("A000000308", "hex");
 /** SP 800-73-4 Part 2 §3.2.1, Table 3 key references: global PIN 00, PIV PIN 80, PUK 81. */
 const GLOBAL_PIN_REF = 0x00;
 const PIN_REF = 0x80;
 const PUK_REF = 0x81;
-const PAD = 0xff;
-/** SP 800-73-4 Part 2 §2.4.3: PIN and PUK are sent as 8 bytes, the PIN padded with FF. */
-const STORED = 8;
+/**
+ * SP 800-73-4 Part 2 §2.4.3: PIN and PUK are sent as 8 bytes, padded with FF. The bytes as
+ * typed (UTF-8; YubiKeys accept any byte, yubikit piv.py `_pin_bytes`): never trimmed, never
+ * filtered; a code longer than 8 bytes is refused before any APDU rather than cut.
+ */
+const PIV_FORMAT: PinFormat = { encoding: "ascii", padLength: 8, padChar: 0xff, maxLength: 8 };
 
 export interface PivLayout extends CardLayout {
   family: "piv";
@@ -120,18 +106,8 @@ const getDiscovery = getPivData(Buffer.from("7E", "hex"));
 /** The ATR matched card-knowledge.ts's YubiKey row ("Yubikey" in the historical bytes). */
 const isYubiKey = (card: CardContext) => /yubikey/i.test(card.knowledge.name);
 
-/**
- * A code as the card takes it: its bytes as typed (UTF-8; YubiKeys accept any byte,
- * yubikit piv.py `_pin_bytes`), padded to 8 with FF. Never trimmed, never filtered: a code
- * longer than 8 bytes is refused here, before any APDU, rather than cut. Wipe the result.
- */
-function padded(code: CodeInfo, secret: Secret): Buffer {
-  const bytes = secret.bytes();
-  if (bytes.length > STORED) {
-    throw new PinwardenError("CODE_LENGTH", { codeId: code.id, minLength: code.minLength, maxLength: code.maxLength });
-  }
-  return padCode(bytes, STORED, PAD);
-}
+/** A code as the card takes it (PIV_FORMAT). Wipe the result. */
+const padded = (code: CodeInfo, secret: Secret) => () => encodePin(code, PIV_FORMAT, secret);
 
 function pivCodes(global: boolean, pinMax: number | null, pukMax: number | null): CodeInfo[] {
   const pin: CodeInfo = {
@@ -178,29 +154,6 @@ function pivCodes(global: boolean, pinMax: number | null, pukMax: number | null)
       verifiable: false,
     },
   ];
-}
-
-/**
- * Sends `command` with the padded codes concatenated as its data; every buffer that held
- * a code is zero-filled afterwards, including when a later code is refused for its length.
- * A refusal of the card is thrown as `blame`'s error (the PUK's for an unblock).
- */
-async function sendWithCodes(
-  channel: ApduChannel,
-  codes: (() => Buffer)[],
-  command: (data: Buffer) => CommandApdu,
-  blame: CodeInfo,
-): Promise<void> {
-  const held: Buffer[] = [];
-  try {
-    for (const code of codes) held.push(code());
-    const data = Buffer.concat(held);
-    held.push(data);
-    const r = await channel.send(command(data));
-    if (r.status.kind !== "ok") failWith(blame, r.status, r.sw);
-  } finally {
-    for (const b of held) b.fill(0);
-  }
 }
 
 async function readMetadata(channel: ApduChannel, ref: number) {
@@ -275,28 +228,22 @@ export const pivProfile: CardProfile<PivLayout> = {
 
   async change(channel, _layout, code, current, next) {
     // CHANGE REFERENCE DATA takes 00 (global PIN), 80 and 81 (SP 800-73-4 Part 2 §3.2.2).
-    await sendWithCodes(
-      channel,
-      [padded.bind(null, code, current), padded.bind(null, code, next)],
-      (data) => changeReferenceData(code.reference, data),
-      code,
-    );
+    await sendWithCodes(channel, { operation: "change", reference: code.reference }, [padded(code, current), padded(code, next)], {
+      blame: code,
+    });
   },
 
   async verify(channel, _layout, code, current) {
     // VERIFY (SP 800-73-4 Part 2 §3.2.1) with the PIN padded as the change pads it.
     if (!code.verifiable) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: code.id });
-    await sendWithCodes(channel, [padded.bind(null, code, current)], (data) => verify(code.reference, data), code);
+    await sendWithCodes(channel, { operation: "verify", reference: code.reference }, [padded(code, current)], { blame: code });
   },
 
   async unblock(channel, _layout, pin, unblocker, puk, next) {
     // Only the PIV Card Application PIN can be reset (SP 800-73-4 Part 2 §3.2.3).
     if (pin.reference !== PIN_REF) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
-    await sendWithCodes(
-      channel,
-      [padded.bind(null, unblocker, puk), padded.bind(null, pin, next)],
-      (data) => resetRetryCounter(pin.reference, data),
-      unblocker,
-    );
+    await sendWithCodes(channel, { operation: "unblock", reference: pin.reference }, [padded(unblocker, puk), padded(pin, next)], {
+      blame: unblocker,
+    });
   },
 };

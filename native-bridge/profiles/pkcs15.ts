@@ -21,16 +21,7 @@
  * - P2 is the AODF's reference, with bit 8 added only where the card's row in
  *   card-knowledge.ts says the card OS wants it (card-cardos.c pin_cmd).
  */
-import {
-  INS,
-  readBinary,
-  selectAid,
-  type CommandApdu,
-  changeReferenceData,
-  resetRetryCounter,
-  verify,
-  verifyEmpty,
-} from "../apdu/command.js";
+import { INS, readBinary, selectAid, type CommandApdu, verifyEmpty } from "../apdu/command.js";
 import {
   fcpFileSize,
   PinType,
@@ -49,7 +40,8 @@ import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 import type { CardKnowledge } from "./card-knowledge.js";
-import { failWith, padCode, triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
+import { encodePin, sendWithCodes, type PinFormat } from "./iso.js";
+import { triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
 
 const MF = Buffer.from([0x3f, 0x00]);
 const EF_DIR = Buffer.from([0x2f, 0x00]);
@@ -433,39 +425,22 @@ export function layoutFromObjects(
 
 // --- encoding -------------------------------------------------------------------
 
-/** Two digits a byte; an odd last digit gets `fill`'s low nibble (sec.c sc_build_pin). */
-function packBcd(digits: Uint8Array, out: Buffer, at: number, fill: number): void {
-  for (let j = 0; j < digits.length; j++) {
-    const d = digits[j]! - 0x30;
-    const i = at + (j >> 1);
-    out[i] = j % 2 === 0 ? (d << 4) | (fill & 0x0f) : (out[i]! & 0xf0) | d;
-  }
+/**
+ * The AODF entry's encoding as data (OpenSC pkcs15-pin.c fills sc_pin_cmd_pin from it):
+ * BCD padded to storedLength/2 bytes (sec.c `pad_length >>= 1`), ISO 9564-1 format 2 as
+ * an 8-byte block of at most 12 digits, every other type as typed, padded to storedLength.
+ * Padding only where needsPadding is set, with the padChar.
+ */
+export function pinFormat(code: Pkcs15Code): PinFormat {
+  const padLength = code.needsPadding ? code.storedLength : 0;
+  if (code.pinType === PinType.iso9564_1) return { encoding: "glp", padLength: 8, padChar: 0xff, maxLength: 12 };
+  if (code.pinType === PinType.bcd) return { encoding: "bcd", padLength: padLength >> 1, padChar: code.padChar };
+  return { encoding: "ascii", padLength, padChar: code.padChar };
 }
 
 /** The code as OpenSC's sc_build_pin puts it on the wire for this AODF entry. Wipe the result. */
 export function encodeCode(code: Pkcs15Code, secret: Secret): Buffer {
-  const bytes = secret.bytes();
-  const isDigits = bytes.every((b) => b >= 0x30 && b <= 0x39);
-  if (code.pinType === PinType.bcd || code.pinType === PinType.iso9564_1) {
-    // Checked before any APDU by CodeInfo.charset; refused here too rather than mis-encoded.
-    if (!isDigits) throw new PinwardenError("CODE_NOT_DIGITS", { codeId: code.id });
-  }
-  if (code.pinType === PinType.iso9564_1) {
-    // ISO 9564-1 format 2: 2L, the digits in BCD, F to 8 bytes (sec.c SC_PIN_ENCODING_GLP).
-    if (bytes.length > 12) throw new PinwardenError("CODE_LENGTH", { codeId: code.id, minLength: code.minLength, maxLength: 12 });
-    const out = Buffer.alloc(8, 0xff);
-    out[0] = 0x20 | bytes.length;
-    packBcd(bytes, out, 1, 0x0f);
-    return out;
-  }
-  if (code.pinType === PinType.bcd) {
-    const packed = Math.ceil(bytes.length / 2);
-    const padTo = code.needsPadding ? code.storedLength >> 1 : 0;
-    const out = Buffer.alloc(Math.max(packed, padTo), code.padChar);
-    packBcd(bytes, out, 0, code.padChar);
-    return out;
-  }
-  return code.needsPadding ? padCode(bytes, code.storedLength, code.padChar) : Buffer.from(bytes);
+  return encodePin(code, pinFormat(code), secret);
 }
 
 // --- the profile ------------------------------------------------------------------
@@ -476,6 +451,19 @@ async function selectForCode(channel: ApduChannel, layout: Pkcs15Layout, code: P
     const technical = r.sw === undefined ? "application" : `${code.path?.toString("hex").toUpperCase()} ${swHex(r.sw)}`;
     throw new PinwardenError("CARD_PATH_NOT_FOUND", { codeId: code.id, technical });
   }
+}
+
+/**
+ * What PKCS#15 does around an ISO PIN command: the codes are encoded first (nothing is sent
+ * for one that cannot be), then the PIN object's DF is SELECTed (nothing is sent where that
+ * fails), and the command keeps what is known about the selected DF.
+ */
+function pinCommandOptions(channel: ApduChannel, layout: Pkcs15Layout, dfOf: Pkcs15Code, blame: CodeInfo) {
+  return {
+    blame,
+    before: () => selectForCode(channel, layout, dfOf),
+    send: (cmd: CommandApdu) => sendKeeping(channel, cmd),
+  };
 }
 
 export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
@@ -542,58 +530,36 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
   async change(channel, layout, code, current, next) {
     const c = code as Pkcs15Code;
     if (c.storedReference === null) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
-    let oldBytes: Buffer | undefined;
-    let newBytes: Buffer | undefined;
-    let data: Buffer | undefined;
-    try {
-      oldBytes = encodeCode(c, current);
-      newBytes = encodeCode(c, next);
-      data = Buffer.concat([oldBytes, newBytes]);
-      await selectForCode(channel, layout, c);
-      const r = await sendKeeping(channel, changeReferenceData(c.reference, data));
-      if (r.status.kind !== "ok") failWith(code, r.status, r.sw);
-    } finally {
-      // Built inside the try: one that throws while encoding leaves none unwiped.
-      oldBytes?.fill(0);
-      newBytes?.fill(0);
-      data?.fill(0);
-    }
+    await sendWithCodes(
+      channel,
+      { operation: "change", reference: c.reference },
+      [() => encodeCode(c, current), () => encodeCode(c, next)],
+      pinCommandOptions(channel, layout, c, code),
+    );
   },
 
   async verify(channel, layout, code, current) {
     const c = code as Pkcs15Code;
     if (c.storedReference === null || !c.verifiable) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
-    let bytes: Buffer | undefined;
-    try {
-      // Encoded as change() encodes the current code (sc_build_pin), in the PIN's DF.
-      bytes = encodeCode(c, current);
-      await selectForCode(channel, layout, c);
-      const r = await sendKeeping(channel, verify(c.reference, bytes));
-      if (r.status.kind !== "ok") failWith(code, r.status, r.sw);
-    } finally {
-      bytes?.fill(0);
-    }
+    // Encoded as change() encodes the current code (sc_build_pin), in the PIN's DF.
+    await sendWithCodes(
+      channel,
+      { operation: "verify", reference: c.reference },
+      [() => encodeCode(c, current)],
+      pinCommandOptions(channel, layout, c, code),
+    );
   },
 
   async unblock(channel, layout, pin, unblocker, puk, next) {
     const p = pin as Pkcs15Code;
     const u = unblocker as Pkcs15Code;
     // The PUK in its own encoding where the AODF describes it, else in the PIN's (OpenSC).
-    let pukBytes: Buffer | undefined;
-    let newBytes: Buffer | undefined;
-    let data: Buffer | undefined;
-    try {
-      pukBytes = encodeCode(u.described ? u : { ...p, id: u.id }, puk);
-      newBytes = encodeCode(p, next);
-      data = Buffer.concat([pukBytes, newBytes]);
-      await selectForCode(channel, layout, p);
-      const r = await sendKeeping(channel, resetRetryCounter(p.reference, data));
-      if (r.status.kind !== "ok") failWith(unblocker, r.status, r.sw);
-    } finally {
-      pukBytes?.fill(0);
-      newBytes?.fill(0);
-      data?.fill(0);
-    }
+    await sendWithCodes(
+      channel,
+      { operation: "unblock", reference: p.reference },
+      [() => encodeCode(u.described ? u : { ...p, id: u.id }, puk), () => encodeCode(p, next)],
+      pinCommandOptions(channel, layout, p, unblocker),
+    );
   },
 };
 

@@ -149,13 +149,6 @@ export function triesFromEmptyVerify(status: Status): number | null {
   return null;
 }
 
-/** Pads a code to `length` bytes with `pad`. The result is a fresh buffer: wipe it. */
-export function padCode(code: Buffer, length: number, pad: number): Buffer {
-  const out = Buffer.alloc(Math.max(length, code.length), pad);
-  code.copy(out);
-  return out;
-}
-
 export function codeById(layout: CardLayout, id: string): CodeInfo | undefined {
   return layout.codes.find((c) => c.id === id);
 }

@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { INS, type ParsedCommand } from "../apdu/command.js";
 import { parseTlvs, tlv } from "../apdu/tlv.js";
+import { wipe } from "../core/bytes.js";
 import { DEFAULT_CERT_DAYS, ResponseChain, testCertificates, type TestCertificate } from "../certs/test-ca.js";
 import { PinSlot, SW, VirtualCard, wrongCodeSw, type CardResponse, type VirtualCardOptions } from "./virtual-card.js";
 
@@ -91,8 +92,7 @@ function s2k(hash: CardKdf["hash"], salt: Buffer, code: Buffer, count: number): 
   unit.copy(all, 0);
   for (let filled = unit.length; filled < all.length; filled *= 2) all.copy(all, filled, 0, filled);
   const digest = createHash(hash).update(all).digest();
-  all.fill(0);
-  unit.fill(0);
+  wipe(all, unit);
   return digest;
 }
 
