@@ -105,8 +105,6 @@ export class CardService {
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #mutating = new Set<string>();
   readonly #unsubscribe: () => void;
-  /** APDUs sent by the last finished operation (benchmarks, tests). */
-  lastApduCount = 0;
 
   constructor(backend: ReaderBackend, options: CardServiceOptions = {}) {
     this.#backend = backend;
@@ -223,17 +221,6 @@ export class CardService {
       },
       [current],
     );
-  }
-
-  /** Changes a PUK (or an OpenPGP admin PIN) where the card and the policy allow it. */
-  async changePuk(current: Secret, next: Secret, options: OperationOptions & { id?: string } = {}): Promise<Result<CardStatus>> {
-    const id = options.id ?? "puk";
-    const known = this.#cachedCode(options, id);
-    if (known && known.kind === "pin") {
-      wipeAll(current, next);
-      return this.#failure(new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: id }));
-    }
-    return this.changePin(id, current, next, options);
   }
 
   /**
@@ -635,18 +622,16 @@ export class CardService {
     const previous = this.#queues.get(reader) ?? Promise.resolve();
     const task = previous.then(async (): Promise<Result<T>> => {
       let connection: CardConnection | undefined;
-      let channel: ApduChannel | undefined;
       let inTransaction = false;
       try {
         connection = await this.#backend.connect(reader, { exclusive });
-        channel = new ApduChannel(connection, this.#options.trace);
+        const channel = new ApduChannel(connection, this.#options.trace);
         await connection.beginTransaction();
         inTransaction = true;
         return { ok: true, value: await work(reader, channel) };
       } catch (error) {
         return this.#failure(error, reader);
       } finally {
-        this.lastApduCount = channel?.count ?? 0;
         // After a change or unblock (a code was sent, right or wrong) the card is reset so no
         // PIN stays verified for other programs; the reset ends the transaction, so nothing
         // queued by another program reaches the card before it (docs/architecture.md).
@@ -691,7 +676,6 @@ export class CardService {
    * Days left are counted from `now` on every call.
    */
   async certificates(options: OperationOptions & { now?: Date } = {}): Promise<Result<CertificateList>> {
-    let apdus = 0;
     const located = await this.#run(options, false, async (reader, channel) => {
       // Learning the card here reads no counter (codes: none): no empty VERIFY either. A
       // status later reads them as it would on a card it has not seen.
@@ -709,7 +693,6 @@ export class CardService {
       }
       return { reader, card, found };
     });
-    apdus += this.lastApduCount;
     if (!located.ok) return located;
     const { reader, card, found } = located.value;
     const now = options.now ?? new Date();
@@ -725,7 +708,6 @@ export class CardService {
           }
           return CERTIFICATE_SOURCES[slot.app].read(channel, layout, slot);
         });
-        apdus += this.lastApduCount;
         if (!read.ok) {
           if (gone(read.error.code)) return read;
           list.problems.push({
@@ -744,7 +726,6 @@ export class CardService {
       if (isProblem(described)) list.problems.push(described);
       else list.certificates.push(described);
     }
-    this.lastApduCount = apdus;
     return { ok: true, value: list };
   }
 }

@@ -98,11 +98,13 @@ describe("one operation per card", () => {
 
 describe("reading status", () => {
   it("costs one SELECT and one APDU per code once the card's layout is known", async () => {
-    const { service } = setup(new Pkcs15Card());
+    // Counted by the card itself: what it received, GET RESPONSEs included.
+    const card = new Pkcs15Card();
+    const { service } = setup(card);
     await service.status();
-    const first = service.lastApduCount;
+    const first = card.apduCount;
     await service.status();
-    expect(service.lastApduCount).toBe(4);
+    expect(card.apduCount - first).toBe(4);
     expect(first).toBeGreaterThan(4);
   });
 
@@ -213,13 +215,8 @@ describe("rules and secrets", () => {
   it("changes the PUK where the card and the policy allow it", async () => {
     const card = new Pkcs15Card();
     const { service } = setup(card);
-    expect((await service.changePuk(s("12345678"), s("24681357"))).ok).toBe(true);
+    expect((await service.changePin("puk", s("12345678"), s("24681357"))).ok).toBe(true);
     expect(card.codeOf(0x83)).toBe("24681357");
-    await service.status();
-    expect(await service.changePuk(s("123456"), s("246810"), { id: "auth" })).toMatchObject({
-      ok: false,
-      error: { code: "OPERATION_NOT_ALLOWED" },
-    });
   });
 
   it("checks the current code against the card's bounds before sending it", async () => {

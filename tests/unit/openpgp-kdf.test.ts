@@ -85,7 +85,7 @@ describe.each(["sha256", "sha512"] as const)("KDF %s", (hash) => {
     const { card: c } = card({ kdf: hash });
     const admins = new CardService(readers, { allowChangePuk: true });
     await admins.status({ reader: READER });
-    const r = await admins.changePuk(s("12345678"), s("80451937"), { reader: READER, id: "admin" });
+    const r = await admins.changePin("admin", s("12345678"), s("80451937"), { reader: READER });
     admins.close();
     expect(r.ok, JSON.stringify(r)).toBe(true);
     expect(c.holds("admin", "80451937")).toBe(true);

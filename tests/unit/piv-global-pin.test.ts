@@ -143,7 +143,7 @@ describe("PIV PIN characters", () => {
         await service.changePin("auth", s("123456789"), s("246810")), // 9 characters
         await service.changePin("auth", s("12345ää"), s("246810")), // 7 characters, 9 bytes
         await service.changePin("auth", s("123456"), s("135792468")),
-        await service.changePuk(s("123456789"), s("80357162")),
+        await service.changePin("puk", s("123456789"), s("80357162")),
         await service.unblockPin("auth", s("123456789"), s("246810")),
       ];
       for (const r of cases) expect(!r.ok && r.error.code, JSON.stringify(r)).toMatch(/^(CODE_LENGTH|OPERATION_NOT_ALLOWED)$/);

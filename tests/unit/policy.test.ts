@@ -145,9 +145,12 @@ describe("the card service under policy", () => {
     // A family left out of the list is still found: the list orders, it does not hide.
     expect(await service.status()).toMatchObject({ ok: true, value: { app: "pkcs15" } });
     service.configure(serviceOptionsOf(load({}).policy));
-    expect(await service.changePuk(s("12345678"), s("24681357"))).toMatchObject({ ok: false, error: { code: "OPERATION_NOT_ALLOWED" } });
+    expect(await service.changePin("puk", s("12345678"), s("24681357"))).toMatchObject({
+      ok: false,
+      error: { code: "OPERATION_NOT_ALLOWED" },
+    });
     service.configure(serviceOptionsOf(load({ allowChangePuk: true }).policy));
-    expect((await service.changePuk(s("12345678"), s("24681357"))).ok).toBe(true);
+    expect((await service.changePin("puk", s("12345678"), s("24681357"))).ok).toBe(true);
   });
 
   it("has a description in both languages for every key", () => {
