@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { main, MAX_ASKS, type Terminal } from "../../cli/main.js";
+import { MAX_ASKS, type Terminal } from "../../cli/context.js";
+import { main } from "../../cli/main.js";
 import { Secret } from "../../native-bridge/core/secret.js";
 
 interface Run {
