@@ -1,7 +1,7 @@
 /**
  * `pinwarden certs [--reader NAME] [--app ID] [--json]`: the certificates on the card, read
- * without any code, with the days left before each expires (issue 14). Loaded by cli.ts
- * only for this command.
+ * without any code, with the days left before each expires (issue 14). Loaded by cli/main.ts
+ * only for this command, on the same card session as every command.
  *
  * JSON: {"certificates":[{"subject","issuer","serial","notBefore","notAfter","daysLeft",
  * "usage","codeId", ...}], "problems":[...]} (docs/cli.md). Text: one line a certificate,
@@ -10,29 +10,10 @@
 import type { LoadedPolicy } from "../host/policy.js";
 import { warnsAbout } from "../native-bridge/certs/index.js";
 import type { CardCertificate, CertificateList } from "../native-bridge/certs/types.js";
-import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
-import { FAMILIES, type Family } from "../contract/families.js";
-import {
-  certificateSentence,
-  CERTIFICATES,
-  codeName,
-  describeError,
-  ERROR_CATALOG,
-  EXIT,
-  type Language,
-} from "../native-bridge/service/error-catalog.js";
-import type { ErrorInfo } from "../native-bridge/service/types.js";
-
-export interface CertsCommand {
-  values: { json?: boolean; reader?: string | undefined; app?: string | undefined; demo?: boolean };
-  positionals: string[];
-  policy: LoadedPolicy;
-  lang: Language;
-  io: { out: (text: string) => void; err: (text: string) => void };
-  /** Tests: the reader backend to use (default: PC/SC, or the demo card with --demo). */
-  backend?: ReaderBackend;
-  now?: Date;
-}
+import { certificateSentence, CERTIFICATES, codeName, EXIT, type Language } from "../native-bridge/service/error-catalog.js";
+import { targetOf } from "./commands/status.js";
+import type { CommandContext } from "./context.js";
+import type { CardSession } from "./session.js";
 
 const TEXT = {
   sv: {
@@ -101,60 +82,11 @@ export function formatCertificates(list: CertificateList, lang: Language, policy
   return lines.join("\n") + "\n";
 }
 
-export async function certsCommand(command: CertsCommand): Promise<number> {
-  const { values, io, lang } = command;
-  if (command.positionals.length > 1) {
-    io.err("pinwarden certs takes no arguments, only --reader, --app and --json\n");
-    return EXIT.usage;
-  }
-  if (values.app !== undefined && !(FAMILIES as readonly string[]).includes(values.app)) {
-    io.err(`--app takes ${FAMILIES.join(", ")}\n`);
-    return EXIT.usage;
-  }
-  const fail = (error: ErrorInfo): number => {
-    const message = describeError(error.code, error, lang);
-    if (values.json) io.out(JSON.stringify({ error: { ...error, support: ERROR_CATALOG[error.code].support, message } }) + "\n");
-    else io.err(message + "\n");
-    return ERROR_CATALOG[error.code].exitCode;
-  };
-
-  let backend = command.backend;
-  let closeBackend = false;
-  if (!backend && values.demo) {
-    const [{ InProcessReaders }, { createCard }] = await Promise.all([
-      import("../native-bridge/simulator/in-process-readers.js"),
-      import("../native-bridge/simulator/cards.js"),
-    ]);
-    const demo = new InProcessReaders(["Pinwarden Demo Reader"]);
-    demo.insert(createCard("pkcs15"));
-    backend = demo;
-    closeBackend = true;
-  } else if (!backend) {
-    const { PcscReaders } = await import("../native-bridge/pcsc/pcsc-readers.js");
-    const filter = command.policy.policy.readerFilter;
-    backend = new PcscReaders(filter ? { readerFilter: filter } : {});
-  }
-  const [{ CardService }, { serviceOptionsOf }] = await Promise.all([
-    import("../native-bridge/service/card-service.js"),
-    import("../host/apply-policy.js"),
-  ]);
-  const service = new CardService(backend, serviceOptionsOf(command.policy.policy));
-  try {
-    await backend.ready();
-    const result = await service.certificates({
-      ...(values.reader !== undefined ? { reader: values.reader } : {}),
-      ...(values.app !== undefined ? { app: values.app as Family } : {}),
-      ...(command.now ? { now: command.now } : {}),
-    });
-    if (!result.ok) return fail(result.error);
-    io.out(
-      values.json ? JSON.stringify(certificatesJson(result.value)) + "\n" : formatCertificates(result.value, lang, command.policy.policy),
-    );
-    return EXIT.ok;
-  } finally {
-    service.close();
-    // As cli.ts: the pcsclite binding can block joining its threads on close; only the
-    // in-process backend is closed.
-    if (closeBackend) await backend.close();
-  }
+/** `pinwarden certs [--reader NAME] [--app APP] [--json]`: read without any code, never a try. */
+export async function certsCommand(ctx: CommandContext, { service }: Pick<CardSession, "service">, now?: Date): Promise<number> {
+  const { values, io, lang, loaded } = ctx;
+  const result = await service.certificates({ ...targetOf(ctx), ...(now ? { now } : {}) });
+  if (!result.ok) return ctx.fail(result.error);
+  io.out(values.json ? JSON.stringify(certificatesJson(result.value)) + "\n" : formatCertificates(result.value, lang, loaded.policy));
+  return EXIT.ok;
 }

@@ -2,9 +2,10 @@
 import type { ErrorCode } from "../contract/errors.js";
 import type { LoadedPolicy } from "../host/policy.js";
 import type { Secret } from "../native-bridge/core/secret.js";
-import type { Language, UsageError } from "../native-bridge/service/error-catalog.js";
+import { describeError, ERROR_CATALOG, EXIT, type Language, type UsageError } from "../native-bridge/service/error-catalog.js";
 import type { ErrorInfo } from "../native-bridge/service/types.js";
 import type { OPTIONS } from "./main.js";
+import { errorJson } from "./output.js";
 
 /** A prompt the CLI can ask on: hidden for codes, visible for yes/no. null: Ctrl-C / Ctrl-D. */
 export interface Terminal {
@@ -40,4 +41,25 @@ export interface CommandContext {
   failCode(code: ErrorCode): number;
   /** Prints a usage error with the command's usage line; returns the usage exit code. */
   usage(u: Usage): number;
+}
+
+/** A command's context: errors name the codes read so far, JSON on stdout with --json, else a sentence on stderr. */
+export function commandContext(
+  base: Pick<CommandContext, "command" | "values" | "positionals" | "loaded" | "lang" | "io"> & { usage?: CommandContext["usage"] },
+): CommandContext {
+  const { values, lang, io } = base;
+  const named = new Map<string, string>();
+  const fail = (error: ErrorInfo): number => {
+    const name = error.codeId !== undefined ? named.get(error.codeId) : undefined;
+    if (values.json) io.out(JSON.stringify(errorJson(error, lang, name)) + "\n");
+    else io.err(describeError(error.code, error, lang, name ? { name } : {}) + "\n");
+    return ERROR_CATALOG[error.code].exitCode;
+  };
+  return {
+    ...base,
+    named,
+    fail,
+    failCode: (code: ErrorCode) => fail({ code }),
+    usage: base.usage ?? (() => EXIT.usage),
+  };
 }

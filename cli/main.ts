@@ -16,19 +16,9 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FAMILIES, type Family } from "../contract/families.js";
-import {
-  APP_NAMES,
-  codeName,
-  describeError,
-  describeUsage,
-  ERROR_CATALOG,
-  EXIT,
-  type Language,
-  USAGE_ERRORS,
-} from "../native-bridge/service/error-catalog.js";
-import type { ErrorInfo } from "../native-bridge/service/types.js";
-import type { CommandContext, Io, Usage } from "./context.js";
-import { errorJson, listOf } from "./output.js";
+import { APP_NAMES, codeName, describeUsage, EXIT, type Language, USAGE_ERRORS } from "../native-bridge/service/error-catalog.js";
+import { commandContext, type Io, type Usage } from "./context.js";
+import { listOf } from "./output.js";
 // Machine policy is pure code (zod, a file, `reg query`); it lives in host/ with the rest of
 // the application, and the CLI obeys it too, so a support check on the command line sees
 // the same rules. Start-up: only what every command needs is imported here. The card
@@ -307,28 +297,9 @@ export async function main(
 
   const loaded = await machinePolicy();
   lang = languageFrom(process.env, values.lang ?? loaded.policy.language ?? undefined);
-  const named = new Map<string, string>();
-  const fail = (error: ErrorInfo): number => {
-    const name = error.codeId !== undefined ? named.get(error.codeId) : undefined;
-    if (values.json) io.out(JSON.stringify(errorJson(error, lang, name)) + "\n");
-    else io.err(describeError(error.code, error, lang, name ? { name } : {}) + "\n");
-    return ERROR_CATALOG[error.code].exitCode;
-  };
-  const ctx: CommandContext = {
-    command,
-    values,
-    positionals,
-    loaded,
-    lang,
-    io,
-    named,
-    fail,
-    failCode: (code) => fail({ code }),
-    usage,
-  };
+  const ctx = commandContext({ command, values, positionals, loaded, lang, io, usage });
   // Each command is its own module, loaded only when run (cli-bundle.test.ts: no card
   // service, binding or zod for --help).
-  if (command === "certs") return (await import("./certs.js")).certsCommand({ values, positionals, policy: loaded, lang, io });
   if (command === "policy") return (await import("./commands/policy.js")).policyCommand(ctx);
 
   const session = await (await import("./session.js")).openSession(ctx);
@@ -344,6 +315,8 @@ export async function main(
         return await (await import("./commands/readers.js")).readersCommand(ctx, session);
       case "status":
         return await (await import("./commands/status.js")).statusCommand(ctx, session);
+      case "certs":
+        return await (await import("./certs.js")).certsCommand(ctx, session);
       default:
         return await (await import("./commands/codes.js")).codesCommand(ctx, session);
     }

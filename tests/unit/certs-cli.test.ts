@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { defaultLoadedPolicy } from "../../host/policy-defaults.js";
 import { loadPolicy, type LoadedPolicy } from "../../host/policy.js";
 import { certsCommand } from "../../cli/certs.js";
+import { commandContext } from "../../cli/context.js";
+import { serviceOptionsOf } from "../../host/apply-policy.js";
 import { main } from "../../cli/main.js";
 import { formatCertificateWarnings, statusCertificateWarnings } from "../../cli/output.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
@@ -20,14 +22,16 @@ async function certs(card: VirtualCard, lang: "sv" | "en", options: { json?: boo
   readers.insert(card);
   let out = "";
   let err = "";
-  const code = await certsCommand({
-    values: { json: options.json ?? false, app: options.app },
+  const policy = options.policy ?? defaultLoadedPolicy("/nonexistent/policy.json");
+  const ctx = commandContext({
+    command: "certs",
+    values: { json: options.json ?? false, ...(options.app ? { app: options.app } : {}) },
     positionals: ["certs"],
-    policy: options.policy ?? defaultLoadedPolicy("/nonexistent/policy.json"),
+    loaded: policy,
     lang,
     io: { out: (t) => (out += t), err: (t) => (err += t) },
-    backend: readers,
   });
+  const code = await certsCommand(ctx, { service: new CardService(readers, serviceOptionsOf(policy.policy)) });
   await readers.close();
   return { code, out, err };
 }
@@ -95,9 +99,13 @@ describe("pinwarden certs --json", () => {
   });
 
   it("refuses an unknown application before touching a card", async () => {
-    const r = await certs(new Pkcs15Card(), "en", { app: "nope" });
-    expect(r.code).toBe(2);
-    expect(r.out).toBe("");
+    // The CLI's front refuses it, as for every command, before any reader is opened.
+    let out = "";
+    let err = "";
+    const code = await main(["certs", "--demo", "--app", "nope", "--lang", "en"], { out: (t) => (out += t), err: (t) => (err += t) });
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toMatch(/--app.*pkcs15, piv, openpgp.*\(PW-5\d\d\)/s);
   });
 
   it("is a command of pinwarden itself (--demo)", async () => {
