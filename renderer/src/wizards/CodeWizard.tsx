@@ -35,6 +35,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { ApiError, AppFamily, CardStatus, CodeStatus } from "../../../contract/api.js";
+import { isRejectedInput, isWrongCode } from "../../../contract/errors.js";
 import {
   applicationsOf,
   canUnlockPin,
@@ -104,17 +105,16 @@ function pukBlockedOn(status: CardStatus | null): boolean {
   );
 }
 
-const WRONG_CODE = ["PIN_WRONG", "PUK_WRONG", "ADMIN_PIN_WRONG", "RESET_CODE_WRONG"];
+/** A refusal about the code typed in a field: a wrong code, or input refused (not "operation not allowed"). */
+const aboutTypedCode = (code: ApiError["code"]) => isWrongCode(code) || (isRejectedInput(code) && code !== "OPERATION_NOT_ALLOWED");
 /** After these the card cannot be used for this in the app: no "start again". */
 const DEAD_END = ["PIN_BLOCKED", "PUK_BLOCKED", "ADMIN_PIN_BLOCKED"];
 
 /** Which field a refusal from the card service is about; null: not a field's (step 3 says it). */
 function fieldOf(error: ApiError): Field | null {
-  if (WRONG_CODE.includes(error.code)) return "first";
+  if (isWrongCode(error.code)) return "first";
   if (error.code === "CODE_CONFIRMATION_MISMATCH") return "confirm";
-  if (error.code.startsWith("CODE_") && error.code !== "CODE_UNKNOWN") return "next";
-  if (error.code === "CARD_REFUSED_CODE") return "next";
-  return null;
+  return aboutTypedCode(error.code) ? "next" : null;
 }
 
 export function CodeWizard({
@@ -302,7 +302,7 @@ export function CodeWizard({
     }
     setError(r.error);
     // A wrong code (or one the card cannot take) is said under the current field, emptied.
-    if (WRONG_CODE.includes(r.error.code) || r.error.code.startsWith("CODE_") || r.error.code === "CARD_REFUSED_CODE") {
+    if (aboutTypedCode(r.error.code)) {
       setErrorField("first");
       setFirst("");
       setLastTryOk(false);
