@@ -127,7 +127,17 @@ describe("the bundled CLI", () => {
     // A checkout without dist/: bin/ copied, the rest linked.
     const tree = join(temp, "checkout");
     cpSync(join(ROOT, "bin"), join(tree, "bin"), { recursive: true });
-    for (const name of ["contract", "native-bridge", "host", "cli", "electron", "renderer", "node_modules", "package.json", "tsconfig.json"]) {
+    for (const name of [
+      "contract",
+      "native-bridge",
+      "host",
+      "cli",
+      "electron",
+      "renderer",
+      "node_modules",
+      "package.json",
+      "tsconfig.json",
+    ]) {
       symlinkSync(join(ROOT, name), join(tree, name));
     }
     const r = run(join(tree, "bin/pinwarden.js"), ["--help"]);
