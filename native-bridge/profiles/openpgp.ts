@@ -31,7 +31,16 @@ import { wipe } from "../core/bytes.js";
 import { PinwardenError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 import { sendWithCodes } from "./iso.js";
-import { codeById, failWith, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
+import {
+  codeById,
+  failWith,
+  type CardContext,
+  type CardLayout,
+  type CardProfile,
+  type CardSession,
+  type CodeInfo,
+  type TriesMap,
+} from "./profile.js";
 
 export const OPENPGP_AID = Buffer.from("D27600012401", "hex");
 /** VERIFY of PW1 for everything but signing (spec 3.4 §7.2.2, P2 82). */
@@ -301,6 +310,68 @@ function parseAppData(data: Buffer): { aid?: Buffer; extCaps?: Buffer; pw?: PwSt
   }
 }
 
+/** The OpenPGP application of one card: its layout (KDF-DO present) and its PIN commands. */
+export class OpenPgpSession implements CardSession<OpenPgpLayout> {
+  constructor(readonly layout: OpenPgpLayout) {}
+
+  async select(channel: ApduChannel) {
+    return (await channel.send(selectAid(OPENPGP_AID))).status.kind === "ok";
+  }
+
+  async readTries(channel: ApduChannel, _card: CardContext, ids?: readonly string[]) {
+    return triesOf(await readPwStatus(channel), this.layout, ids);
+  }
+
+  async change(channel: ApduChannel, c: CodeInfo, current: Secret, next: Secret) {
+    const kdf = await readKdf(channel, this.layout);
+    const id = c.id as PwId;
+    await sendWithCodes(
+      channel,
+      { operation: "change", reference: c.reference },
+      [wired(kdf, id, current), wired(kdf, id, next)],
+      failureOf(channel, c),
+    );
+  }
+
+  async verify(channel: ApduChannel, c: CodeInfo, current: Secret) {
+    if (c.id !== "user" && c.id !== "admin") throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
+    const kdf = await readKdf(channel, this.layout);
+    // PW1 through 82 (it is changed through 81; one counter for both), PW3 through 83.
+    const reference = c.id === "user" ? VERIFY_PW1 : c.reference;
+    await sendWithCodes(channel, { operation: "verify", reference }, [wired(kdf, c.id, current)], failureOf(channel, c));
+  }
+
+  async unblock(channel: ApduChannel, pin: CodeInfo, unblocker: CodeInfo, puk: Secret, next: Secret) {
+    const kdf = await readKdf(channel, this.layout);
+    if (unblocker.id === "reset") {
+      // RESET RETRY COUNTER, P1 = 00: resetting code ‖ new PW1 (spec 3.4 §7.2.7).
+      await sendWithCodes(
+        channel,
+        { operation: "unblock", reference: pin.reference, p1: 0x00 },
+        [wired(kdf, "reset", puk), wired(kdf, "user", next)],
+        failureOf(channel, unblocker),
+      );
+      return;
+    }
+    if (unblocker.id !== "admin") throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
+    // With PW3: VERIFY PW3, then RESET RETRY COUNTER with P1 = 02 and only the new PW1.
+    const admin = codeById(this.layout, "admin")!;
+    await sendWithCodes(
+      channel,
+      { operation: "verify", reference: admin.reference },
+      [wired(kdf, "admin", puk)],
+      failureOf(channel, admin),
+    );
+    await sendWithCodes(channel, { operation: "unblock", reference: pin.reference, p1: 0x02 }, [wired(kdf, "user", next)], {
+      blame: pin,
+      fail: async (r) => {
+        if (r.status.kind === "wrongLength") throw new PinwardenError("CARD_CODE_FORMAT", { codeId: pin.id, technical: swHex(r.sw) });
+        failWith(pin, r.status, r.sw);
+      },
+    });
+  }
+}
+
 export const openpgpProfile: CardProfile<OpenPgpLayout> = {
   family: "openpgp",
 
@@ -322,63 +393,6 @@ export const openpgpProfile: CardProfile<OpenPgpLayout> = {
       if (r.status.kind === "ok") extCaps = r.data;
     }
     const layout = layoutOf(pw, kdfBit(aid, extCaps), serialOf(aid));
-    return { layout, tries: triesOf(pw, layout) };
-  },
-
-  async select(channel) {
-    return (await channel.send(selectAid(OPENPGP_AID))).status.kind === "ok";
-  },
-
-  async readTries(channel, layout, _card, ids) {
-    return triesOf(await readPwStatus(channel), layout, ids);
-  },
-
-  async change(channel, layout, c, current, next) {
-    const kdf = await readKdf(channel, layout);
-    const id = c.id as PwId;
-    await sendWithCodes(
-      channel,
-      { operation: "change", reference: c.reference },
-      [wired(kdf, id, current), wired(kdf, id, next)],
-      failureOf(channel, c),
-    );
-  },
-
-  async verify(channel, layout, c, current) {
-    if (c.id !== "user" && c.id !== "admin") throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
-    const kdf = await readKdf(channel, layout);
-    // PW1 through 82 (it is changed through 81; one counter for both), PW3 through 83.
-    const reference = c.id === "user" ? VERIFY_PW1 : c.reference;
-    await sendWithCodes(channel, { operation: "verify", reference }, [wired(kdf, c.id, current)], failureOf(channel, c));
-  },
-
-  async unblock(channel, layout, pin, unblocker, puk, next) {
-    const kdf = await readKdf(channel, layout);
-    if (unblocker.id === "reset") {
-      // RESET RETRY COUNTER, P1 = 00: resetting code ‖ new PW1 (spec 3.4 §7.2.7).
-      await sendWithCodes(
-        channel,
-        { operation: "unblock", reference: pin.reference, p1: 0x00 },
-        [wired(kdf, "reset", puk), wired(kdf, "user", next)],
-        failureOf(channel, unblocker),
-      );
-      return;
-    }
-    if (unblocker.id !== "admin") throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
-    // With PW3: VERIFY PW3, then RESET RETRY COUNTER with P1 = 02 and only the new PW1.
-    const admin = codeById(layout, "admin")!;
-    await sendWithCodes(
-      channel,
-      { operation: "verify", reference: admin.reference },
-      [wired(kdf, "admin", puk)],
-      failureOf(channel, admin),
-    );
-    await sendWithCodes(channel, { operation: "unblock", reference: pin.reference, p1: 0x02 }, [wired(kdf, "user", next)], {
-      blame: pin,
-      fail: async (r) => {
-        if (r.status.kind === "wrongLength") throw new PinwardenError("CARD_CODE_FORMAT", { codeId: pin.id, technical: swHex(r.sw) });
-        failWith(pin, r.status, r.sw);
-      },
-    });
+    return { session: new OpenPgpSession(layout), tries: triesOf(pw, layout) };
   },
 };

@@ -25,7 +25,15 @@ import type { ApduChannel } from "../pcsc/channel.js";
 import { PinwardenError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 import { encodePin, sendWithCodes, type PinFormat } from "./iso.js";
-import { triesFromEmptyVerify, type CardContext, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
+import {
+  triesFromEmptyVerify,
+  type CardContext,
+  type CardLayout,
+  type CardProfile,
+  type CardSession,
+  type CodeInfo,
+  type TriesMap,
+} from "./profile.js";
 
 export const PIV_AID = Buffer.from("A000000308", "hex");
 /** SP 800-73-4 Part 2 §3.2.1, Table 3 key references: global PIN 00, PIV PIN 80, PUK 81. */
@@ -161,6 +169,55 @@ async function readMetadata(channel: ApduChannel, ref: number) {
   return r.status.kind === "ok" ? parsePinMetadata(r.data) : undefined;
 }
 
+/** The PIV application of one card: its layout (metadata, global PIN) and its PIN commands. */
+export class PivSession implements CardSession<PivLayout> {
+  constructor(readonly layout: PivLayout) {}
+
+  async select(channel: ApduChannel) {
+    return (await channel.send(selectAid(PIV_AID))).status.kind === "ok";
+  }
+
+  async readTries(channel: ApduChannel, _card: CardContext, ids?: readonly string[]) {
+    const tries: TriesMap = new Map();
+    const wanted = this.layout.codes.filter((c) => !ids || ids.includes(c.id));
+    for (const code of wanted) {
+      if (this.layout.metadata) {
+        const meta = await readMetadata(channel, code.reference);
+        tries.set(code.id, meta ? meta.triesLeft : null);
+      } else if (code.kind === "pin") {
+        // SP 800-73-4 Part 2 §3.2.1: VERIFY with no data returns the retry counter (of the
+        // global PIN, reference 00, where it is the card's primary PIN).
+        const r = await channel.send(verifyEmpty(code.reference));
+        tries.set(code.id, triesFromEmptyVerify(r.status));
+      } else {
+        // The PUK cannot be VERIFYed (6A88 on most cards): it is not asked, its count unknown.
+      }
+    }
+    return tries;
+  }
+
+  async change(channel: ApduChannel, code: CodeInfo, current: Secret, next: Secret) {
+    // CHANGE REFERENCE DATA takes 00 (global PIN), 80 and 81 (SP 800-73-4 Part 2 §3.2.2).
+    await sendWithCodes(channel, { operation: "change", reference: code.reference }, [padded(code, current), padded(code, next)], {
+      blame: code,
+    });
+  }
+
+  async verify(channel: ApduChannel, code: CodeInfo, current: Secret) {
+    // VERIFY (SP 800-73-4 Part 2 §3.2.1) with the PIN padded as the change pads it.
+    if (!code.verifiable) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: code.id });
+    await sendWithCodes(channel, { operation: "verify", reference: code.reference }, [padded(code, current)], { blame: code });
+  }
+
+  async unblock(channel: ApduChannel, pin: CodeInfo, unblocker: CodeInfo, puk: Secret, next: Secret) {
+    // Only the PIV Card Application PIN can be reset (SP 800-73-4 Part 2 §3.2.3).
+    if (pin.reference !== PIN_REF) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
+    await sendWithCodes(channel, { operation: "unblock", reference: pin.reference }, [padded(unblocker, puk), padded(pin, next)], {
+      blame: unblocker,
+    });
+  }
+}
+
 export const pivProfile: CardProfile<PivLayout> = {
   family: "piv",
 
@@ -189,9 +246,10 @@ export const pivProfile: CardProfile<PivLayout> = {
       codes: pivCodes(global, pin?.maxTries ?? null, puk?.maxTries ?? null),
     };
     if (serial) layout.serial = serial;
+    const session = new PivSession(layout);
     if (pin)
       return {
-        layout,
+        session,
         tries: new Map([
           ["auth", pin.triesLeft],
           ["puk", puk?.triesLeft ?? null],
@@ -200,50 +258,6 @@ export const pivProfile: CardProfile<PivLayout> = {
     // SP 800-73-4 Part 2 §3.2.1: VERIFY with no data returns the retry counter. The PUK
     // is not asked (see readTries): it is left out, its count unknown.
     const r = await channel.send(verifyEmpty(layout.codes[0]!.reference));
-    return { layout, tries: new Map([["auth", triesFromEmptyVerify(r.status)]]) };
-  },
-
-  async select(channel) {
-    return (await channel.send(selectAid(PIV_AID))).status.kind === "ok";
-  },
-
-  async readTries(channel, layout, _card, ids) {
-    const tries: TriesMap = new Map();
-    const wanted = layout.codes.filter((c) => !ids || ids.includes(c.id));
-    for (const code of wanted) {
-      if (layout.metadata) {
-        const meta = await readMetadata(channel, code.reference);
-        tries.set(code.id, meta ? meta.triesLeft : null);
-      } else if (code.kind === "pin") {
-        // SP 800-73-4 Part 2 §3.2.1: VERIFY with no data returns the retry counter (of the
-        // global PIN, reference 00, where it is the card's primary PIN).
-        const r = await channel.send(verifyEmpty(code.reference));
-        tries.set(code.id, triesFromEmptyVerify(r.status));
-      } else {
-        // The PUK cannot be VERIFYed (6A88 on most cards): it is not asked, its count unknown.
-      }
-    }
-    return tries;
-  },
-
-  async change(channel, _layout, code, current, next) {
-    // CHANGE REFERENCE DATA takes 00 (global PIN), 80 and 81 (SP 800-73-4 Part 2 §3.2.2).
-    await sendWithCodes(channel, { operation: "change", reference: code.reference }, [padded(code, current), padded(code, next)], {
-      blame: code,
-    });
-  },
-
-  async verify(channel, _layout, code, current) {
-    // VERIFY (SP 800-73-4 Part 2 §3.2.1) with the PIN padded as the change pads it.
-    if (!code.verifiable) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: code.id });
-    await sendWithCodes(channel, { operation: "verify", reference: code.reference }, [padded(code, current)], { blame: code });
-  },
-
-  async unblock(channel, _layout, pin, unblocker, puk, next) {
-    // Only the PIV Card Application PIN can be reset (SP 800-73-4 Part 2 §3.2.3).
-    if (pin.reference !== PIN_REF) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: pin.id });
-    await sendWithCodes(channel, { operation: "unblock", reference: pin.reference }, [padded(unblocker, puk), padded(pin, next)], {
-      blame: unblocker,
-    });
+    return { session, tries: new Map([["auth", triesFromEmptyVerify(r.status)]]) };
   },
 };

@@ -41,7 +41,15 @@ import { PinwardenError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 import type { CardKnowledge } from "./card-knowledge.js";
 import { encodePin, sendWithCodes, type PinFormat } from "./iso.js";
-import { triesFromEmptyVerify, type CardLayout, type CardProfile, type CodeInfo, type TriesMap } from "./profile.js";
+import {
+  triesFromEmptyVerify,
+  type CardContext,
+  type CardLayout,
+  type CardProfile,
+  type CardSession,
+  type CodeInfo,
+  type TriesMap,
+} from "./profile.js";
 
 const MF = Buffer.from([0x3f, 0x00]);
 const EF_DIR = Buffer.from([0x2f, 0x00]);
@@ -466,6 +474,71 @@ function pinCommandOptions(channel: ApduChannel, layout: Pkcs15Layout, dfOf: Pkc
   };
 }
 
+/**
+ * The PKCS#15 application of one card: its layout (where the application is, the AODF's
+ * PINs) and its PIN commands. Which DF the card has selected is the channel's state, kept
+ * per channel above (`selected`), since detection needs it before any session exists.
+ */
+export class Pkcs15Session implements CardSession<Pkcs15Layout> {
+  constructor(readonly layout: Pkcs15Layout) {}
+
+  async select(channel: ApduChannel) {
+    return selectApp(channel, this.layout.app);
+  }
+
+  async readTries(channel: ApduChannel, card: CardContext, ids?: readonly string[]) {
+    const tries: TriesMap = new Map();
+    // Some card OSes count an empty VERIFY as a failed try (OpenSC iso7816.c sends it only
+    // to drivers that opt in): ask only where the card is known safe.
+    if (!card.emptyVerifySafe) return tries;
+    for (const code of this.layout.codes) {
+      if (ids && !ids.includes(code.id)) continue;
+      // A PUK the AODF does not describe has no reference to ask; a PIN not initialized has no counter.
+      if (code.storedReference === null || !code.initialized) continue;
+      // Its DF cannot be selected: the count stays unknown rather than land on another PIN.
+      if (!(await ensureDf(channel, this.layout.app, code.path)).ok) continue;
+      const r = await sendKeeping(channel, verifyEmpty(code.reference));
+      tries.set(code.id, triesFromEmptyVerify(r.status));
+    }
+    return tries;
+  }
+
+  async change(channel: ApduChannel, code: CodeInfo, current: Secret, next: Secret) {
+    const c = code as Pkcs15Code;
+    if (c.storedReference === null) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
+    await sendWithCodes(
+      channel,
+      { operation: "change", reference: c.reference },
+      [() => encodeCode(c, current), () => encodeCode(c, next)],
+      pinCommandOptions(channel, this.layout, c, code),
+    );
+  }
+
+  async verify(channel: ApduChannel, code: CodeInfo, current: Secret) {
+    const c = code as Pkcs15Code;
+    if (c.storedReference === null || !c.verifiable) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
+    // Encoded as change() encodes the current code (sc_build_pin), in the PIN's DF.
+    await sendWithCodes(
+      channel,
+      { operation: "verify", reference: c.reference },
+      [() => encodeCode(c, current)],
+      pinCommandOptions(channel, this.layout, c, code),
+    );
+  }
+
+  async unblock(channel: ApduChannel, pin: CodeInfo, unblocker: CodeInfo, puk: Secret, next: Secret) {
+    const p = pin as Pkcs15Code;
+    const u = unblocker as Pkcs15Code;
+    // The PUK in its own encoding where the AODF describes it, else in the PIN's (OpenSC).
+    await sendWithCodes(
+      channel,
+      { operation: "unblock", reference: p.reference },
+      [() => encodeCode(u.described ? u : { ...p, id: u.id }, puk), () => encodeCode(p, next)],
+      pinCommandOptions(channel, this.layout, p, unblocker),
+    );
+  }
+}
+
 export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
   family: "pkcs15",
 
@@ -499,67 +572,11 @@ export const pkcs15Profile: CardProfile<Pkcs15Layout> = {
       const token = tokenData && tokenData.length ? parseTokenInfo(tokenData) : undefined;
       const layout = layoutFromObjects(pins, signAuthId, token?.serialNumber, token?.label, card.knowledge, app);
       layout.odf = odf;
-      return { layout };
+      return { session: new Pkcs15Session(layout) };
     } catch (error) {
       if (error instanceof ParseError) throw new PinwardenError("CARD_UNSUPPORTED", { technical: `PKCS#15: ${error.message}` });
       throw error;
     }
-  },
-
-  async select(channel, layout) {
-    return selectApp(channel, layout.app);
-  },
-
-  async readTries(channel, layout, card, ids) {
-    const tries: TriesMap = new Map();
-    // Some card OSes count an empty VERIFY as a failed try (OpenSC iso7816.c sends it only
-    // to drivers that opt in): ask only where the card is known safe.
-    if (!card.emptyVerifySafe) return tries;
-    for (const code of layout.codes) {
-      if (ids && !ids.includes(code.id)) continue;
-      // A PUK the AODF does not describe has no reference to ask; a PIN not initialized has no counter.
-      if (code.storedReference === null || !code.initialized) continue;
-      // Its DF cannot be selected: the count stays unknown rather than land on another PIN.
-      if (!(await ensureDf(channel, layout.app, code.path)).ok) continue;
-      const r = await sendKeeping(channel, verifyEmpty(code.reference));
-      tries.set(code.id, triesFromEmptyVerify(r.status));
-    }
-    return tries;
-  },
-
-  async change(channel, layout, code, current, next) {
-    const c = code as Pkcs15Code;
-    if (c.storedReference === null) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
-    await sendWithCodes(
-      channel,
-      { operation: "change", reference: c.reference },
-      [() => encodeCode(c, current), () => encodeCode(c, next)],
-      pinCommandOptions(channel, layout, c, code),
-    );
-  },
-
-  async verify(channel, layout, code, current) {
-    const c = code as Pkcs15Code;
-    if (c.storedReference === null || !c.verifiable) throw new PinwardenError("OPERATION_NOT_ALLOWED", { codeId: c.id });
-    // Encoded as change() encodes the current code (sc_build_pin), in the PIN's DF.
-    await sendWithCodes(
-      channel,
-      { operation: "verify", reference: c.reference },
-      [() => encodeCode(c, current)],
-      pinCommandOptions(channel, layout, c, code),
-    );
-  },
-
-  async unblock(channel, layout, pin, unblocker, puk, next) {
-    const p = pin as Pkcs15Code;
-    const u = unblocker as Pkcs15Code;
-    // The PUK in its own encoding where the AODF describes it, else in the PIN's (OpenSC).
-    await sendWithCodes(
-      channel,
-      { operation: "unblock", reference: p.reference },
-      [() => encodeCode(u.described ? u : { ...p, id: u.id }, puk), () => encodeCode(p, next)],
-      pinCommandOptions(channel, layout, p, unblocker),
-    );
   },
 };
 

@@ -78,32 +78,44 @@ export interface CardContext {
   deepSearch?: boolean;
 }
 
-/** A detected application: its layout, and the counters if detection already read them. */
-export interface Detected<L extends CardLayout = CardLayout> {
-  layout: L;
-  /** Counters read during detection, so a cold status does not read them twice. */
-  tries?: TriesMap;
-}
-
-export interface CardProfile<L extends CardLayout = CardLayout> {
-  readonly family: Family;
-  /** SELECTs the family's application and learns the card's layout; null if absent. */
-  detect(channel: ApduChannel, card: CardContext): Promise<Detected<L> | null>;
-  /** SELECTs the application of a card whose layout is already known (one APDU). */
-  select(channel: ApduChannel, layout: L): Promise<boolean>;
+/**
+ * One family's application on one card insertion, as yubikit's session classes are one
+ * applet over a connection: it owns the layout detection learned (and any state of the
+ * family's), and runs the family's commands on it. The service keeps it for the insertion
+ * and lends it a channel (one connection, one transaction) per operation.
+ */
+export interface CardSession<L extends CardLayout = CardLayout> {
+  readonly layout: L;
+  /** SELECTs the family's application of this card (one APDU). */
+  select(channel: ApduChannel): Promise<boolean>;
   /**
-   * Reads the counters of `ids` (all codes when omitted) without spending a try; a code
-   * whose count cannot be read safely is left out of the map. Must not modify `layout`.
+   * Reads the counters of `ids` (all codes when omitted) without spending a try and
+   * returns them; a code whose count cannot be read safely is left out of the map. What
+   * to keep is the service's to decide: the layout is not modified.
    */
-  readTries(channel: ApduChannel, layout: L, card: CardContext, ids?: readonly string[]): Promise<TriesMap>;
-  change(channel: ApduChannel, layout: L, code: CodeInfo, current: Secret, next: Secret): Promise<void>;
+  readTries(channel: ApduChannel, card: CardContext, ids?: readonly string[]): Promise<TriesMap>;
+  change(channel: ApduChannel, code: CodeInfo, current: Secret, next: Secret): Promise<void>;
   /** Unblocks `pin` with `unblocker` (a PUK, an OpenPGP resetting code or admin PIN). */
-  unblock(channel: ApduChannel, layout: L, pin: CodeInfo, unblocker: CodeInfo, puk: Secret, next: Secret): Promise<void>;
+  unblock(channel: ApduChannel, pin: CodeInfo, unblocker: CodeInfo, puk: Secret, next: Secret): Promise<void>;
   /**
    * One VERIFY of `code` (one marked `verifiable`) with `current`, encoded exactly as
    * change() encodes it; throws the code's wrong/blocked error as a change would.
    */
-  verify(channel: ApduChannel, layout: L, code: CodeInfo, current: Secret): Promise<void>;
+  verify(channel: ApduChannel, code: CodeInfo, current: Secret): Promise<void>;
+}
+
+/** A detected application: its session, and the counters if detection already read them. */
+export interface Detected<L extends CardLayout = CardLayout> {
+  session: CardSession<L>;
+  /** Counters read during detection, so a cold status does not read them twice. */
+  tries?: TriesMap;
+}
+
+/** A card family: finds its application on a card and opens a session on it. */
+export interface CardProfile<L extends CardLayout = CardLayout> {
+  readonly family: Family;
+  /** SELECTs the family's application and learns the card's layout; null if absent. */
+  detect(channel: ApduChannel, card: CardContext): Promise<Detected<L> | null>;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type CardContext,
   type CardLayout,
   type CardProfile,
+  type CardSession,
   type CodeInfo,
   type TriesMap,
 } from "../profiles/profile.js";
@@ -33,11 +34,7 @@ import { checkAgainstCard, checkCurrentCodeShape, checkNewCodePolicy } from "./r
 import { wipeAll, type Secret } from "../core/secret.js";
 import { codeState, type AppStatus, type AuditEvent, type CardStatus, type CodeStatus, type ReaderInfo, type Result } from "./types.js";
 
-const PROFILES: Record<Family, CardProfile> = {
-  pkcs15: pkcs15Profile as CardProfile,
-  piv: pivProfile as CardProfile,
-  openpgp: openpgpProfile,
-};
+const PROFILES: Record<Family, CardProfile> = { pkcs15: pkcs15Profile, piv: pivProfile, openpgp: openpgpProfile };
 
 export interface CardServiceOptions {
   rules?: CodeRules;
@@ -70,8 +67,10 @@ export interface StatusOptions extends OperationOptions {
   codes?: readonly string[];
 }
 
+/** One application found on the card: the family's session on it, and its layout. */
 interface CardApp {
-  profile: CardProfile;
+  session: CardSession;
+  /** The session's layout (`session.layout`). */
   layout: CardLayout;
 }
 
@@ -154,11 +153,11 @@ export class CardService {
         const wanted = options.app === undefined || options.app === app.layout.family ? options.codes : [];
         const ids = wanted && this.#withUnblockers(app.layout, wanted);
         if (ids && ids.length === 0) continue;
-        if (!(await app.profile.select(channel, app.layout))) {
+        if (!(await app.session.select(channel))) {
           this.#cards.delete(reader);
           throw new PinwardenError("CARD_RESET", { reader, technical: "a known application could not be selected" });
         }
-        this.#remember(card, app, await app.profile.readTries(channel, app.layout, card.context, ids));
+        this.#remember(card, app, await app.session.readTries(channel, card.context, ids));
       }
       return this.#statusOf(reader, card, options.app);
     });
@@ -184,7 +183,7 @@ export class CardService {
         const code = this.#code(app.layout, id);
         checkNewCodePolicy(code.kind, next, current, this.#options.rules, id);
         this.#checkChange(code, current, next);
-        await app.profile.change(channel, app.layout, code, current, next);
+        await app.session.change(channel, code, current, next);
         return [code];
       },
       [current, next],
@@ -216,7 +215,7 @@ export class CardService {
       async (channel, app, card) => {
         const code = this.#code(app.layout, id);
         this.#checkCheck(card, code, current);
-        await app.profile.verify(channel, app.layout, code, current);
+        await app.session.verify(channel, code, current);
         return [code];
       },
       [current],
@@ -256,7 +255,7 @@ export class CardService {
         checkNewCodePolicy(pin.kind, next, undefined, this.#options.rules, id);
         const unblocker = this.#checkUnblock(app.layout, pin, puk, next, options.using);
         this.#refuseBlocked(card, app, unblocker);
-        await app.profile.unblock(channel, app.layout, pin, unblocker, puk, next);
+        await app.session.unblock(channel, pin, unblocker, puk, next);
         return [pin, unblocker];
       },
       [puk, next],
@@ -395,12 +394,13 @@ export class CardService {
       const profile = PROFILES[family];
       const detected = await profile.detect(channel, deepSearch ? { ...context, deepSearch } : context);
       if (!detected) continue;
-      const app = { profile, layout: detected.layout };
+      const { session } = detected;
+      const app: CardApp = { session, layout: session.layout };
       card.apps.push(app);
       // Read the counters now, while this application is selected: no second SELECT. Where
       // only some codes are wanted (the CLI before a change), only theirs.
       const ids = want.codes && (want.app === undefined || want.app === family) ? this.#withUnblockers(app.layout, want.codes) : undefined;
-      const tries = detected.tries ?? (ids?.length === 0 ? new Map() : await profile.readTries(channel, detected.layout, context, ids));
+      const tries = detected.tries ?? (ids?.length === 0 ? new Map() : await session.readTries(channel, context, ids));
       this.#remember(card, app, tries);
       fresh.add(app);
     }
@@ -457,7 +457,7 @@ export class CardService {
     for (let attempt = 0; attempt < 2; attempt++) {
       const { card } = await this.#identify(reader, channel);
       const app = this.#appOf(card, family);
-      if (await app.profile.select(channel, app.layout)) return app;
+      if (await app.session.select(channel)) return app;
       this.#cards.delete(reader);
     }
     throw new PinwardenError("CARD_UNSUPPORTED", { reader, technical: "the application could not be selected" });
@@ -576,7 +576,7 @@ export class CardService {
         if (!isPinwardenError(failure) || !gone(failure.code)) {
           try {
             const ids = [...new Set([codeId, ...touched.map((c) => c.id)])];
-            const reread = await app.profile.readTries(channel, app.layout, card.context, ids);
+            const reread = await app.session.readTries(channel, card.context, ids);
             // After our own success the card may answer 9000 (verified): no count in the
             // answer, but the success itself reset the counter, which #learn recorded.
             if (failure === undefined) for (const [id, left] of reread) if (left === null) reread.delete(id);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { tlv } from "../../native-bridge/apdu/tlv.js";
 import type { ApduChannel } from "../../native-bridge/pcsc/channel.js";
-import { globalPinPrimary, pivProfile, type PivLayout } from "../../native-bridge/profiles/piv.js";
+import { globalPinPrimary, PivSession, type PivLayout } from "../../native-bridge/profiles/piv.js";
 import { isPinwardenError } from "../../native-bridge/core/errors.js";
 import { Secret } from "../../native-bridge/core/secret.js";
 
@@ -56,7 +56,7 @@ describe("the PIV profile with an over-long code", () => {
     } as unknown as ApduChannel;
     const current = Secret.fromString("123456");
     const next = Secret.fromString("123456789");
-    const error = await pivProfile.change(channel, layout, code, current, next).catch((e: unknown) => e);
+    const error = await new PivSession(layout).change(channel, code, current, next).catch((e: unknown) => e);
     expect(isPinwardenError(error) && error.code).toBe("CODE_LENGTH");
     expect(sent).toBe(0);
   });
@@ -67,8 +67,8 @@ describe("the PIV profile with an over-long code", () => {
       send: async () => ((sent += 1), { data: Buffer.alloc(0), sw: 0x9000, status: { kind: "ok" } }),
     } as unknown as ApduChannel;
     const puk = { ...code, id: "puk", kind: "puk" as const, reference: 0x81 };
-    const error = await pivProfile
-      .unblock(channel, layout, code, puk, Secret.fromString("12345678"), Secret.fromString("246810"))
+    const error = await new PivSession(layout)
+      .unblock(channel, code, puk, Secret.fromString("12345678"), Secret.fromString("246810"))
       .catch((e: unknown) => e);
     expect(isPinwardenError(error) && error.code).toBe("OPERATION_NOT_ALLOWED");
     expect(sent).toBe(0);

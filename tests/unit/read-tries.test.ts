@@ -1,9 +1,9 @@
 /**
- * A profile's readTries reads the counters and returns them; it does not write into the
- * layout the service caches for the insertion (profile.ts: "Must not modify `layout`").
- * What to keep of the answer is the service's to decide (CardService #remember / #learn).
- * Every variant of every family's virtual card is read; the layout is compared, field by
- * field, before and after.
+ * A family session's readTries reads the counters and returns them; it does not write
+ * into the layout the service caches for the insertion (profile.ts, CardSession). What to
+ * keep of the answer is the service's to decide (CardService #remember / #learn). Every
+ * variant of every family's virtual card is read; the layout is compared, field by field,
+ * before and after, and frozen meanwhile.
  */
 import { describe, expect, it } from "vitest";
 import type { Family } from "../../contract/families.js";
@@ -20,11 +20,7 @@ import { OPENPGP_VARIANTS } from "../shared/variants-openpgp.js";
 import { PIV_VARIANTS } from "../shared/variants-piv.js";
 import { PKCS15_VARIANTS } from "../shared/variants-pkcs15.js";
 
-const PROFILES: Record<Family, CardProfile> = {
-  pkcs15: pkcs15Profile as CardProfile,
-  piv: pivProfile as CardProfile,
-  openpgp: openpgpProfile,
-};
+const PROFILES: Record<Family, CardProfile> = { pkcs15: pkcs15Profile, piv: pivProfile, openpgp: openpgpProfile };
 
 /** Freezes every plain object and array under `value` (Buffers cannot be frozen: left as they are). */
 function deepFreeze<T>(value: T): T {
@@ -35,7 +31,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-describe("readTries leaves the cached layout as it found it", () => {
+describe("A session's readTries leaves its layout as it found it", () => {
   for (const v of [...FAMILY_FACTS, ...PKCS15_VARIANTS, ...PIV_VARIANTS, ...OPENPGP_VARIANTS]) {
     it(v.name ?? v.profile, async () => {
       const readers = new InProcessReaders(["R"]);
@@ -49,15 +45,16 @@ describe("readTries leaves the cached layout as it found it", () => {
       const profile = PROFILES[v.profile];
       const detected = (await profile.detect(channel, context)) ?? (await profile.detect(channel, { ...context, deepSearch: true }));
       expect(detected).not.toBeNull();
-      const layout = detected!.layout;
+      const { session } = detected!;
+      const layout = session.layout;
       const before = structuredClone(layout);
       // A write, even of the same value, throws on a frozen object (ES modules are strict).
       deepFreeze(layout);
 
       // The service's warm path: SELECT, then all codes; then the re-read after an operation.
-      expect(await profile.select(channel, layout)).toBe(true);
-      const all = await profile.readTries(channel, layout, context);
-      const some = await profile.readTries(channel, layout, context, [v.pinId]);
+      expect(await session.select(channel)).toBe(true);
+      const all = await session.readTries(channel, context);
+      const some = await session.readTries(channel, context, [v.pinId]);
 
       expect(structuredClone(layout)).toEqual(before);
       // The counters are in the answer instead: the PIN's, as the card itself holds it, and
