@@ -159,6 +159,9 @@ export type { ChangePinRequest, CheckCodeRequest, UnblockPinRequest } from "./re
  */
 export type StatusPush = ApiResult<CardStatus>;
 
+/** What the audit trail records: every operation that sends a code (a check spends a try when wrong). */
+export type AuditedOperation = "changePin" | "unblockPin" | "checkCode";
+
 /** What IT support sees: the same report in the support view, `pinwarden support` and the export. */
 export interface SupportReport {
   generatedAt: string;
@@ -178,7 +181,7 @@ export interface SupportReport {
   } | null;
   cardError: { code: ErrorCode; support: string; atr: string | null } | null;
   lastOperation: {
-    operation: "changePin" | "unblockPin";
+    operation: AuditedOperation;
     codeId: string;
     /** The card's serial the operation was on (null where the card has none). */
     serial: string | null;

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
-import type { ApiResult, SupportResult } from "../contract/api.js";
+import type { ApiResult, AuditedOperation, SupportResult } from "../contract/api.js";
 import { ERROR_CATALOG } from "../native-bridge/service/error-catalog.js";
 import { redactLine } from "./logging.js";
 import { buildSupportReport, formatSupportReport, type ReportSources } from "./support-report.js";
@@ -53,7 +53,7 @@ export function lastAuditFromLogs(directory: string): ReportSources["lastOperati
       const entry = JSON.parse(line) as Record<string, unknown>;
       if (entry.message === "audit") {
         return {
-          operation: entry.operation as "changePin" | "unblockPin",
+          operation: entry.operation as AuditedOperation,
           codeId: String(entry.codeId),
           reader: String(entry.reader),
           serial: (entry.serial as string | null) ?? null,

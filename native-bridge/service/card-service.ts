@@ -196,7 +196,8 @@ export class CardService {
    * for a code that breaks them). A wrong code costs the one try the change would have cost
    * and answers as a wrong current code in changePin does (PIN_WRONG with the count learned);
    * a right one answers the status. The card is reset afterwards, as after a change, so no
-   * code stays verified for other programs. Not audited: it changes nothing. Wipes `current`.
+   * code stays verified for other programs. Audited like a change: a wrong code spends a try,
+   * and the audit trail records every code sent (never the code). Wipes `current`.
    */
   async checkCode(id: string, current: Secret, options: OperationOptions = {}): Promise<Result<CardStatus>> {
     try {
@@ -210,7 +211,7 @@ export class CardService {
     }
     return this.#mutate(
       options,
-      null,
+      "checkCode",
       id,
       async (channel, app, card) => {
         const code = this.#code(app.layout, id);
@@ -537,8 +538,7 @@ export class CardService {
 
   async #mutate(
     options: OperationOptions,
-    /** null: not audited (a check, which changes nothing). */
-    operation: AuditEvent["operation"] | null,
+    operation: AuditEvent["operation"],
     codeId: string,
     work: (channel: ApduChannel, app: CardApp, card: KnownCard) => Promise<CodeInfo[]>,
     secrets: Secret[],
@@ -593,9 +593,7 @@ export class CardService {
         return afterStatus!;
       });
       const tries = afterStatus?.codes.find((c) => c.id === codeId)?.triesLeft ?? null;
-      if (operation) {
-        this.#options.audit?.({ operation, codeId, reader, serial, result: result.ok ? "ok" : result.error.code, triesLeft: tries });
-      }
+      this.#options.audit?.({ operation, codeId, reader, serial, result: result.ok ? "ok" : result.error.code, triesLeft: tries });
       if (!result.ok && afterStatus) return { ...result, status: afterStatus };
       return result;
     } finally {

@@ -26,7 +26,7 @@ export interface ReaderInfo {
   atr: string | null;
 }
 
-export type Operation = "status" | "changePin" | "unblockPin";
+export type Operation = "status" | Contract.AuditedOperation;
 
 /** One line of the audit trail: never a code, only what happened to which code. */
 export interface AuditEvent {

@@ -83,6 +83,25 @@ describe("the support report", () => {
     );
   });
 
+  it("says a check of the current code that was wrong (a try spent) as its own operation", async () => {
+    const last = {
+      operation: "checkCode",
+      codeId: "auth",
+      reader: "Reader A",
+      serial: "9752269000004242",
+      result: "PIN_WRONG",
+      triesLeft: 2,
+      at: "2026-07-01T10:00:00Z",
+    } as const;
+    const { text } = await supportResult(sources(createCard("pkcs15"), { lastOperation: last }));
+    expect(lines(text.sv)).toContain(
+      "Senast: Kontroll av nuvarande kod för Legitimering – misslyckades med felkod PW-101, 2 försök kvar, 2026-07-01 12:00 (UTC+02:00)",
+    );
+    expect(lines(text.en)).toContain(
+      "Last: Check of the current code for Identification – failed with error code PW-101, 2 tries left, 2026-07-01 12:00 (UTC+02:00)",
+    );
+  });
+
   it("says support never asks for a code exactly once, and always has a helpdesk line", async () => {
     const none = await supportResult(sources(createCard("pkcs15")));
     for (const [language, never] of [
