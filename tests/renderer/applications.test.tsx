@@ -139,11 +139,15 @@ describe("OpenPGP unblock", () => {
     await u.click(screen.getByRole("button", { name: "Next" }));
     await typeInto(u, "Admin PIN", admin);
     expect((screen.getByLabelText("Admin PIN") as HTMLInputElement).value).toBe(admin);
+    // The admin PIN can be verified (PW3): the card checks it before a new PIN is typed.
+    expect(screen.getByText("The card checks the code you have (Admin PIN) before you type a new PIN.")).toBeTruthy();
+    await u.click(screen.getByRole("button", { name: "Check" }));
+    expect(await screen.findByText("The card accepted the code (Admin PIN). Now type the new PIN.")).toBeTruthy();
     await typeInto(u, /New PIN/, "246810");
     await typeInto(u, "Repeat the new PIN", "246810");
     await u.keyboard("{Enter}");
     expect(await screen.findByText(/is unlocked with the new PIN/)).toBeTruthy();
-    expect(h.sent).toEqual(["unblockPin"]);
+    expect(h.sent).toEqual(["checkCode", "unblockPin"]);
     expect(card.openpgp.holds("user", "246810")).toBe(true);
   });
 
@@ -151,15 +155,18 @@ describe("OpenPGP unblock", () => {
     const card = new SecurityKeyCard();
     card.openpgp.pw1.triesLeft = 0;
     const u = user();
-    await renderApp(card);
+    const h = await renderApp(card);
     await screen.findByRole("heading", { name: "OpenPGP" });
     await u.click(screen.getByRole("button", { name: "Lås upp PIN-koden" }));
     await u.click(screen.getByRole("button", { name: "Nästa" }));
     await typeInto(u, "Administratörs-PIN", "99999999");
-    await typeInto(u, /Ny säkerhetskod/, "246810");
-    await typeInto(u, "Upprepa den nya säkerhetskoden", "246810");
-    await u.keyboard("{Enter}");
+    // Checked on the card before any new PIN can be typed: said under its field at once.
+    await u.click(screen.getByRole("button", { name: "Kontrollera" }));
     expect(await screen.findByText(/Fel administratörs-PIN\. Försök kvar: 2\./)).toBeTruthy();
+    const next = screen.getByLabelText(/Ny säkerhetskod/) as HTMLInputElement;
+    expect(next.value).toBe("");
+    expect(next.disabled).toBe(true);
+    expect(h.sent).toEqual(["checkCode"]);
     expect(screen.getByText("Steg 2 av 3")).toBeTruthy();
     // No PUK on this card: no word of one, not even the PUK help.
     expect(screen.getByRole("heading", { name: "Lås upp PIN-kod", level: 2 }).closest("section")!.textContent).not.toMatch(/PUK/);

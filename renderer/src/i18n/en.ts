@@ -102,6 +102,8 @@ export const en: Shape<typeof sv> = {
       working: "Checking the code… Do not remove the card.",
       first: "The card checks the current code before you type a new one.",
       accepted: "The card accepted the current code for {{code}}. Now type the new code.",
+      firstUnblocker: "The card checks the code you have ({{code}}) before you type a new PIN.",
+      acceptedUnblocker: "The card accepted the code ({{code}}). Now type the new PIN.",
       onOk: "The card checks the code when you press {{ok}}.",
     },
     change: {

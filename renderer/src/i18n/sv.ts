@@ -98,6 +98,8 @@ export const sv = {
       working: "Kontrollerar koden… Ta inte ut kortet.",
       first: "Kortet kontrollerar den nuvarande koden innan du skriver en ny.",
       accepted: "Kortet har godkänt den nuvarande koden för {{code}}. Skriv nu den nya koden.",
+      firstUnblocker: "Kortet kontrollerar koden du har ({{code}}) innan du skriver en ny PIN-kod.",
+      acceptedUnblocker: "Kortet har godkänt koden ({{code}}). Skriv nu den nya PIN-koden.",
       onOk: "Kortet kontrollerar koden när du trycker på {{ok}}.",
     },
     change: {

@@ -202,7 +202,9 @@ export function CodeWizard({
   // The last-try guard, also where the card does not say how many tries are left.
   const unknownCount = !!typed && (!typed.triesKnown || typed.triesLeft === null);
   // A change whose current code the card checks first (step 2 in two parts).
-  const checkFirst = mode === "change" && !!pin?.canCheck;
+  // The code the person has is checked first where the card can (canCheck): the current PIN
+  // in a change, the OpenPGP admin PIN in an unlock (never a PUK or a resetting code).
+  const checkFirst = !!typed?.canCheck && (mode === "change" || typed.kind === "admin");
   // Once the card has accepted the current code the change spends no try: no confirmation.
   const needsConfirm = !!typed && (typed.triesLeft === 1 || unknownCount) && !checked;
   const fewPukTries =
@@ -284,12 +286,12 @@ export function CodeWizard({
 
   /** The card checks the current code (one VERIFY) before any new code can be typed. */
   async function checkOnCard() {
-    if (!api || !pin || !choice) return;
+    if (!api || !typed || !choice) return;
     setPhase("checking");
     setError(null);
     setErrorField(null);
     const at = epoch.current;
-    const r = await api.checkCode({ pinId: pin.id, current: first, app: choice.app });
+    const r = await api.checkCode({ pinId: typed!.id, current: first, app: choice.app });
     // The card left meanwhile: the wizard already says so, and the codes are gone.
     if (epoch.current !== at) return;
     if (r.ok) applyStatus(r.value);
@@ -487,9 +489,11 @@ export function CodeWizard({
                     {typed.kind === "puk" && <p className="puk-help">{pukHelp}</p>}
                     <p className="check-note">
                       {checked
-                        ? t("wizard.check.accepted", { code: name(pin) })
+                        ? mode === "change"
+                          ? t("wizard.check.accepted", { code: name(pin) })
+                          : t("wizard.check.acceptedUnblocker", { code: name(typed) })
                         : checkFirst
-                          ? t("wizard.check.first")
+                          ? t(mode === "change" ? "wizard.check.first" : "wizard.check.firstUnblocker", { code: name(typed) })
                           : t("wizard.check.onOk", { ok: t(mode === "change" ? "wizard.change.ok" : "wizard.unlock.ok") })}
                     </p>
                   </>
