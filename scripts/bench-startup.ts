@@ -6,10 +6,9 @@
  * benchStartup() is exported for `npm run bench`.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildCli } from "./build-cli.js";
+import { buildCli, cliBundleIsCurrent } from "./build-cli.js";
 
 export const STARTUP_TARGET = 2.5;
 
@@ -29,15 +28,7 @@ export const median = (xs: number[]) => {
 
 /** Builds dist/cli unless it is newer than every source it was built from (as bin/pinwarden.js checks). */
 async function ensureBundle(): Promise<void> {
-  const bundle = "dist/cli/pinwarden.mjs";
-  const list = "dist/cli/manifest.json";
-  const current =
-    existsSync(bundle) &&
-    existsSync(list) &&
-    (JSON.parse(readFileSync(list, "utf8")) as { inputs: string[] }).inputs.every(
-      (f) => existsSync(f) && statSync(f).mtimeMs <= statSync(bundle).mtimeMs,
-    );
-  if (!current) await buildCli("dist/cli");
+  if (!cliBundleIsCurrent()) await buildCli("dist/cli");
 }
 
 export async function benchStartup(runs = 30): Promise<StartupFigures> {

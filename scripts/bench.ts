@@ -24,7 +24,7 @@
  * docs/benchmarks.md between its bench markers.
  */
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +39,7 @@ import { InProcessReaders } from "../native-bridge/simulator/in-process-readers.
 import type { VirtualCard } from "../native-bridge/simulator/virtual-card.js";
 import { insertIntoVpcd, type InsertedCard } from "../native-bridge/simulator/vpcd-client.js";
 import { benchStartup as measureStartup, median } from "./bench-startup.js";
-import { buildCli } from "./build-cli.js";
+import { buildCli, cliBundleIsCurrent } from "./build-cli.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const READER = "Virtual PCD 00 00";
@@ -301,22 +301,8 @@ export interface BenchOptions {
 
 const cliPath = () => join(ROOT, "bin", "pinwarden.js");
 
-/**
- * What `bin/pinwarden.js` runs, by its own rule: the bundle when it exists and no source
- * listed in its manifest is newer, else the TypeScript sources through tsx.
- */
-export function cliRunsBundle(): boolean {
-  const bundle = join(ROOT, "dist", "cli", "pinwarden.mjs");
-  if (!existsSync(bundle)) return false;
-  const built = statSync(bundle).mtimeMs;
-  let inputs: string[];
-  try {
-    inputs = (JSON.parse(readFileSync(join(ROOT, "dist", "cli", "manifest.json"), "utf8")) as { inputs: string[] }).inputs;
-  } catch {
-    return true;
-  }
-  return inputs.every((input) => existsSync(join(ROOT, input)) && statSync(join(ROOT, input)).mtimeMs <= built);
-}
+/** What `bin/pinwarden.js` runs: the bundle where it is current, else the sources through tsx. */
+export const cliRunsBundle = (): boolean => cliBundleIsCurrent(ROOT);
 
 /**
  * The figures are of the CLI people run: the bundle. bin/pinwarden.js falls back to the

@@ -2,7 +2,7 @@
  * The `pinwarden` CLI bundle (scripts/build.ts runs it; tests/unit/cli-bundle.test.ts too)
  * and, for an installer, the runtime it is shipped with.
  */
-import { chmodSync, copyFileSync, cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { build as esbuild } from "esbuild";
@@ -57,6 +57,25 @@ export async function buildCli(outdir: string): Promise<void> {
   writeFileSync(join(temp, "manifest.json"), JSON.stringify({ inputs: inputs.sort(), chunks }, null, 1) + "\n");
   rmSync(outdir, { recursive: true, force: true });
   renameSync(temp, outdir);
+}
+
+/**
+ * Whether `outdir` (dist/cli under `root`) holds a bundle newer than every source it was
+ * built from (its manifest's inputs): what bin/pinwarden.js runs, by the same rule. The
+ * bench scripts ask this; bin/pinwarden.js, plain JavaScript that must run before any
+ * TypeScript can, keeps its own copy of these lines.
+ */
+export function cliBundleIsCurrent(root = process.cwd(), outdir = join("dist", "cli")): boolean {
+  const bundle = join(root, outdir, "pinwarden.mjs");
+  if (!existsSync(bundle)) return false;
+  const built = statSync(bundle).mtimeMs;
+  let inputs: string[];
+  try {
+    inputs = (JSON.parse(readFileSync(join(root, outdir, "manifest.json"), "utf8")) as { inputs: string[] }).inputs;
+  } catch {
+    return true; // a bundle without its list (copied by hand): trusted, as bin/pinwarden.js does
+  }
+  return inputs.every((input) => existsSync(join(root, input)) && statSync(join(root, input)).mtimeMs <= built);
 }
 
 /**
