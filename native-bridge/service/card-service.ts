@@ -68,11 +68,8 @@ export interface StatusOptions extends OperationOptions {
 }
 
 /** One application found on the card: the family's session on it, and its layout. */
-interface CardApp {
-  session: CardSession;
-  /** The session's layout (`session.layout`). */
-  layout: CardLayout;
-}
+/** One application on the card: its session, which owns its layout. */
+type CardApp = CardSession;
 
 /** What is known about the card in a reader, for one insertion. */
 interface KnownCard {
@@ -153,11 +150,11 @@ export class CardService {
         const wanted = options.app === undefined || options.app === app.layout.family ? options.codes : [];
         const ids = wanted && this.#withUnblockers(app.layout, wanted);
         if (ids && ids.length === 0) continue;
-        if (!(await app.session.select(channel))) {
+        if (!(await app.select(channel))) {
           this.#cards.delete(reader);
           throw new PinwardenError("CARD_RESET", { reader, technical: "a known application could not be selected" });
         }
-        this.#remember(card, app, await app.session.readTries(channel, card.context, ids));
+        this.#remember(card, app, await app.readTries(channel, card.context, ids));
       }
       return this.#statusOf(reader, card, options.app);
     });
@@ -183,7 +180,7 @@ export class CardService {
         const code = this.#code(app.layout, id);
         checkNewCodePolicy(code.kind, next, current, this.#options.rules, id);
         this.#checkChange(code, current, next);
-        await app.session.change(channel, code, current, next);
+        await app.change(channel, code, current, next);
         return [code];
       },
       [current, next],
@@ -216,7 +213,7 @@ export class CardService {
       async (channel, app, card) => {
         const code = this.#code(app.layout, id);
         this.#checkCheck(card, code, current);
-        await app.session.verify(channel, code, current);
+        await app.verify(channel, code, current);
         return [code];
       },
       [current],
@@ -256,7 +253,7 @@ export class CardService {
         checkNewCodePolicy(pin.kind, next, undefined, this.#options.rules, id);
         const unblocker = this.#checkUnblock(app.layout, pin, puk, next, options.using);
         this.#refuseBlocked(card, app, unblocker);
-        await app.session.unblock(channel, pin, unblocker, puk, next);
+        await app.unblock(channel, pin, unblocker, puk, next);
         return [pin, unblocker];
       },
       [puk, next],
@@ -395,13 +392,12 @@ export class CardService {
       const profile = PROFILES[family];
       const detected = await profile.detect(channel, deepSearch ? { ...context, deepSearch } : context);
       if (!detected) continue;
-      const { session } = detected;
-      const app: CardApp = { session, layout: session.layout };
+      const app: CardApp = detected.session;
       card.apps.push(app);
       // Read the counters now, while this application is selected: no second SELECT. Where
       // only some codes are wanted (the CLI before a change), only theirs.
       const ids = want.codes && (want.app === undefined || want.app === family) ? this.#withUnblockers(app.layout, want.codes) : undefined;
-      const tries = detected.tries ?? (ids?.length === 0 ? new Map() : await session.readTries(channel, context, ids));
+      const tries = detected.tries ?? (ids?.length === 0 ? new Map() : await app.readTries(channel, context, ids));
       this.#remember(card, app, tries);
       fresh.add(app);
     }
@@ -458,7 +454,7 @@ export class CardService {
     for (let attempt = 0; attempt < 2; attempt++) {
       const { card } = await this.#identify(reader, channel);
       const app = this.#appOf(card, family);
-      if (await app.session.select(channel)) return app;
+      if (await app.select(channel)) return app;
       this.#cards.delete(reader);
     }
     throw new PinwardenError("CARD_UNSUPPORTED", { reader, technical: "the application could not be selected" });
@@ -576,7 +572,7 @@ export class CardService {
         if (!isPinwardenError(failure) || !gone(failure.code)) {
           try {
             const ids = [...new Set([codeId, ...touched.map((c) => c.id)])];
-            const reread = await app.session.readTries(channel, card.context, ids);
+            const reread = await app.readTries(channel, card.context, ids);
             // After our own success the card may answer 9000 (verified): no count in the
             // answer, but the success itself reset the counter, which #learn recorded.
             if (failure === undefined) for (const [id, left] of reread) if (left === null) reread.delete(id);
