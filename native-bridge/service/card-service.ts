@@ -168,6 +168,9 @@ export class CardService {
       const cached = this.#cachedCode(options, id);
       checkNewCodePolicy(cached?.kind, next, current, this.#options.rules, id);
       if (cached) this.#checkChange(cached, current, next);
+      const card = this.#known(options.reader);
+      const app = this.#cachedApp(options);
+      if (card && app && cached) this.#refuseBlocked(card, app, cached);
     } catch (error) {
       wipeAll(current, next);
       return this.#failure(error);
@@ -176,10 +179,11 @@ export class CardService {
       options,
       "changePin",
       id,
-      async (channel, app) => {
+      async (channel, app, card) => {
         const code = this.#code(app.layout, id);
         checkNewCodePolicy(code.kind, next, current, this.#options.rules, id);
         this.#checkChange(code, current, next);
+        this.#refuseBlocked(card, app, code);
         await app.change(channel, code, current, next);
         return [code];
       },
@@ -202,6 +206,8 @@ export class CardService {
       const card = this.#known(options.reader);
       const cached = this.#cachedCode(options, id);
       if (card && cached) this.#checkCheck(card, cached, current);
+      const app = this.#cachedApp(options);
+      if (card && app && cached) this.#refuseBlocked(card, app, cached);
     } catch (error) {
       wipeAll(current);
       return this.#failure(error);
@@ -213,6 +219,7 @@ export class CardService {
       async (channel, app, card) => {
         const code = this.#code(app.layout, id);
         this.#checkCheck(card, code, current);
+        this.#refuseBlocked(card, app, code);
         await app.verify(channel, code, current);
         return [code];
       },
@@ -297,8 +304,10 @@ export class CardService {
   }
 
   /**
-   * An unblocking code the card has already said is blocked (or, for an OpenPGP resetting
-   * code, never set) is refused here: the new PIN is not sent to a card that must refuse it.
+   * A code the card has already said is blocked (or, for an OpenPGP resetting code, never
+   * set) is refused here, with its blocked error and before any APDU: neither a change or
+   * a check of a blocked PIN nor an unblock with a blocked PUK is sent to a card that must
+   * refuse it.
    */
   #refuseBlocked(card: KnownCard, app: CardApp, unblocker: CodeInfo): void {
     if (card.tries.get(key(app.layout.family, unblocker.id)) !== 0) return;
