@@ -7,6 +7,7 @@ import { newBounds, type CodeRules } from "../../contract/rules.js";
 import { isPinwardenError } from "../../native-bridge/core/errors.js";
 import { Secret, wipeAll } from "../../native-bridge/core/secret.js";
 import { describeError, ERROR_CATALOG, EXIT, VALIDATION, type Language } from "../../native-bridge/service/error-catalog.js";
+import { FAIL_CODES } from "../../native-bridge/profiles/profile.js";
 import { checkAgainstCard, checkNewCodePolicy } from "../../native-bridge/service/rules.js";
 import type { CardStatus, CodeStatus, ErrorInfo, Result } from "../../native-bridge/service/types.js";
 import { MAX_ASKS, type CommandContext } from "../context.js";
@@ -68,7 +69,7 @@ function checkNext(code: CodeStatus, value: Secret, current: Secret | undefined,
   }, digits);
 }
 
-export async function codesCommand(ctx: CommandContext, { service }: CardSession): Promise<number> {
+export async function codesCommand(ctx: CommandContext, { service }: Pick<CardSession, "service">): Promise<number> {
   const { values, lang, io, named, command, fail, usage } = ctx;
   const t = TEXT[lang];
   const target = targetOf(ctx);
@@ -87,6 +88,10 @@ export async function codesCommand(ctx: CommandContext, { service }: CardSession
   const using = values.with ?? code.unblockedBy;
   const typed = unblocking ? before.value.codes.find((c) => c.id === using) : code;
   if (!typed || (unblocking && !ways.includes(typed.id))) return fail({ code: "OPERATION_NOT_ALLOWED", codeId: id });
+  // The code the person would type is blocked (a resetting code: never set): said now,
+  // before anything is asked for; the service would refuse it unsent anyway.
+  if (typed.state === "blocked" || (typed.kind === "reset" && typed.state === "unavailable"))
+    return fail({ code: FAIL_CODES[typed.kind].blocked, codeId: typed.id, triesLeft: 0 });
 
   let first: Secret | null = null;
   let next: Secret | null = null;
