@@ -25,6 +25,7 @@ export const ERROR_CLASS = {
   CARD_REFUSED_CODE: "rejected-input",
   CARD_REMOVED: "interrupted",
   CARD_RESET: "interrupted",
+  NO_ANSWER: "interrupted",
   NO_CARD: "no-card",
   NO_READER: "no-card",
   READER_NOT_FOUND: "no-card",
@@ -70,6 +71,12 @@ const EXIT_OF_CLASS: Record<ErrorClass, number> = {
   "card-error": EXIT.cardError,
   "not-written": EXIT.notWritten,
 };
+
+/**
+ * The support number of the one error the page itself can meet without an answer from the
+ * host (the bridge gave none): the catalogue uses this constant too, so there is one.
+ */
+export const NO_ANSWER_SUPPORT = "PW-313";
 
 export const errorClass = (code: ErrorCode): ErrorClass => ERROR_CLASS[code];
 export const exitCodeOf = (code: ErrorCode): number => EXIT_OF_CLASS[ERROR_CLASS[code]];

@@ -77,7 +77,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
 
   // One read per card event, for the tray and the window alike; the certificates once per
   // insertion, in the background after it (issue 14).
-  const feed = createStatusFeed(service, backend, { certificateWarningDays: () => warningDays(policy()) });
+  const feed = createStatusFeed(service, backend, {
+    certificateWarningDays: () => warningDays(policy()),
+    onListenerError: (error) => log.warn("status listener failed", { error: error instanceof Error ? error.name : typeof error }),
+  });
   /** The warnings the feed's last status carries: null while not read. */
   const feedWarnings = () => {
     const latest = feed.latest();

@@ -56,9 +56,13 @@ export function createHandlers(service: CardService, info: () => AppInfo, suppor
   const { onRejected, feed } = hooks;
   const around = hooks.around ?? (<T>(work: () => Promise<T>) => work());
   /** The status an operation returned is the card's state now: the tray and windows get it, no read. */
-  const done = (result: ApiResult<CardStatus>) => {
-    if (feed && (result.ok || result.status)) feed.publish(result.ok ? result : { ok: true, value: result.status! });
-    return result;
+  const done = (result: ApiResult<CardStatus>): ApiResult<CardStatus> => {
+    if (!feed || !(result.ok || result.status)) return result;
+    // The caller gets the status as pushed (with the card's certificate warnings), so the
+    // window does not replace the pushed status with one that lacks them.
+    const pushed = feed.publish(result.ok ? result : { ok: true, value: result.status! });
+    if (!pushed.ok) return result;
+    return result.ok ? pushed : { ...result, status: pushed.value };
   };
   const implementations: Implementations = {
     support: () => support.support(),
@@ -107,8 +111,8 @@ export interface StatusFeed {
   latest(): StatusPush | null;
   /** Reads the card now (or states why not) and pushes the result. */
   refresh(): Promise<StatusPush>;
-  /** Pushes a status obtained otherwise (the one a change or unblock returned). */
-  publish(status: StatusPush): void;
+  /** Pushes a status obtained otherwise (the one a change or unblock returned); returns it as pushed. */
+  publish(status: StatusPush): StatusPush;
   on(listener: (status: StatusPush) => void): () => void;
   close(): void;
 }
@@ -122,6 +126,8 @@ export interface StatusFeedOptions {
    * waits for the certificates (CardService queues them one certificate a task).
    */
   certificateWarningDays?: () => number | null;
+  /** A listener threw (logged by the caller); the others still get the status. */
+  onListenerError?: (error: unknown) => void;
 }
 
 export function createStatusFeed(service: CardService, backend: ReaderBackend, options: StatusFeedOptions = {}): StatusFeed {
@@ -144,15 +150,25 @@ export function createStatusFeed(service: CardService, backend: ReaderBackend, o
       delete value.certificateWarnings;
       return { ok: true, value };
     }
-    return { ok: true, value: { ...status.value, certificateWarnings: certificateWarnings(certs.list, days) } };
+    // Days left as of now, not as of the read: a card left in for days counts down.
+    return { ok: true, value: { ...status.value, certificateWarnings: certificateWarnings(certs.list, days, new Date()) } };
   };
 
-  const publish = (pushed: StatusPush) => {
+  const publish = (pushed: StatusPush): StatusPush => {
     const status = withWarnings(pushed);
     latest = status;
-    for (const listener of [...listeners]) listener(status);
+    // One listener's failure (a tray, a window, a notification) never reaches the others,
+    // nor the change or unblock whose status this is: the card has already done it.
+    for (const listener of [...listeners]) {
+      try {
+        listener(status);
+      } catch (error) {
+        options.onListenerError?.(error);
+      }
+    }
     const reading = options.certificateWarningDays?.() ?? null;
     if (reading !== null && status.ok && certs?.insertion !== insertion) readCertificates(status.value.reader);
+    return status;
   };
 
   /** In the background: the status that started it has been pushed already. */

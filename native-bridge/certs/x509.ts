@@ -8,8 +8,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import type { CardCertificate, CertificateSlot } from "./types.js";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { daysLeft } from "./warnings.js";
 
 /** Extended key usage OIDs with a name a support person knows (RFC 5280 §4.2.1.12). */
 const EKU_NAMES: Record<string, string> = {
@@ -28,11 +27,6 @@ export function commonName(name: string): string {
   const lines = name.split("\n").filter((l) => l.length > 0);
   const cn = lines.filter((l) => l.startsWith("CN=")).pop();
   return cn ? cn.slice(3) : lines.join(", ");
-}
-
-/** Whole days from `now` to `notAfter`, rounded down: 0 on the last day, negative once expired. */
-export function daysLeft(notAfter: Date, now: Date): number {
-  return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
 }
 
 /** Throws (a TypeError or a crypto error) where `der` is not an X.509 certificate. */

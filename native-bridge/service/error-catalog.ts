@@ -7,7 +7,7 @@
  * `{triesLeft}`, `{minLength}`, `{maxLength}` and the like are filled in from the details.
  * A third language is one more key in each table.
  */
-import { ERROR_CODES, EXIT, exitCodeOf, type ErrorCode } from "../../contract/errors.js";
+import { ERROR_CODES, EXIT, exitCodeOf, NO_ANSWER_SUPPORT, type ErrorCode } from "../../contract/errors.js";
 import type { Family } from "../../contract/families.js";
 import type { ErrorDetails } from "../core/errors.js";
 
@@ -110,6 +110,11 @@ const ERROR_TEXTS: Record<ErrorCode, Omit<CatalogEntry, "exitCode">> = {
     support: "PW-301",
     sv: "Kortet togs ut under åtgärden. Sätt i kortet igen och kontrollera kortstatus.",
     en: "The card was removed during the operation. Insert it again and check the card status.",
+  },
+  NO_ANSWER: {
+    support: NO_ANSWER_SUPPORT,
+    sv: "Pinwarden fick inget svar på åtgärden. Den kan ha gått igenom: kontrollera kortstatus innan du försöker igen.",
+    en: "Pinwarden got no answer to the operation. It may have gone through: check the card status before you try again.",
   },
   CARD_RESET: {
     support: "PW-306",

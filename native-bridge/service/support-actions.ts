@@ -67,6 +67,10 @@ export const SUPPORT_ACTIONS: Record<ErrorCode, { sv: string; en: string }> = {
     sv: "Be användaren sätta i kortet och läsa upp Kortstatus; försöken visas som de är på kortet.",
     en: "Ask the user to insert the card and read out Card status; the tries shown are the card's own.",
   },
+  NO_ANSWER: {
+    sv: "Fönstret fick inget svar från Pinwardens huvudprocess (den kan ha startats om eller hängt sig). Be användaren öppna Kortstatus: antal försök visar om koden skickades. Prova inte den gamla och den nya koden i tur och ordning utan att först läsa kortstatus. Samla diagnostikfilen.",
+    en: "The window got no answer from Pinwarden's main process (it may have restarted or hung). Ask the user to open Card status: the tries left show whether the code was sent. Do not try the old and the new code in turn before reading the card status. Collect the diagnostics file.",
+  },
   CARD_RESET: {
     sv: "Ett annat program (t.ex. inloggningsklient) återställde kortet. Stäng det och försök igen.",
     en: "Another program (e.g. a login client) reset the card. Close it and try again.",

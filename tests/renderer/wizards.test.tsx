@@ -120,6 +120,27 @@ describe("change wizard", () => {
     expect(screen.queryByLabelText(/Nuvarande säkerhetskod/)).toBeNull();
   });
 
+  it("where the bridge gives no answer to the change, says it may have gone through, clears the codes and reads the card again", async () => {
+    const card = new Pkcs15Card();
+    const u = user();
+    const h = await renderApp(card);
+    await screen.findByText("Legitimering");
+    await openChange(u);
+    await u.click(screen.getByRole("radio", { name: /Underskrift/ }));
+    await u.keyboard("{Enter}");
+    await u.keyboard("654321{Enter}");
+    await waitFor(() => expect(document.activeElement).toBe(field("next")));
+    // The main process goes away between the check and the change: the call rejects.
+    h.api.changePin = () => Promise.reject(new Error("ipc channel closed"));
+    const reads = h.statusReads();
+    await u.keyboard("246810{Tab}246810{Enter}");
+    expect(await screen.findByText(sv.errors.NO_ANSWER)).toBeTruthy();
+    expect(screen.getByText(/PW-313/)).toBeTruthy();
+    expect(screen.getByText("Steg 3 av 3")).toBeTruthy();
+    await waitFor(() => expect(h.statusReads()).toBeGreaterThan(reads));
+    expect(screen.queryByLabelText(/Ny säkerhetskod/)).toBeNull();
+  });
+
   it("says a wrong current PIN under its field before any new code is typed, empties and focuses it", async () => {
     const card = new Pkcs15Card();
     const u = user();

@@ -147,3 +147,46 @@ describe("the certificates in the background", () => {
     ]);
   });
 });
+
+describe("the status a change returns, and a days count that moves on", () => {
+  it("a change answers the status as pushed, warnings included, so the window keeps them", async () => {
+    const { service, feed, pushes } = await setUp({ certDays: 30 });
+    const { createHandlers } = await import("../../host/handlers.js");
+    const handlers = createHandlers(service, () => ({}) as never, {} as never, { feed });
+    await feed.refresh();
+    await vi.waitFor(() => expect(pushes).toHaveLength(2));
+    const r = await handlers.changePin({ pinId: "auth", current: "123456", next: "246810" });
+    expect(r.ok && r.value.certificateWarnings?.map((w) => w.codeId)).toEqual(["auth", "sign"]);
+  });
+
+  it("a listener that throws (a tray, a notification) neither fails the change nor silences the others", async () => {
+    const { service, feed } = await setUp({ certDays: 30 });
+    const { createHandlers } = await import("../../host/handlers.js");
+    const failures: unknown[] = [];
+    const feedWithHook = createStatusFeed(service, backends.at(-1)!, { onListenerError: (e) => failures.push(e) });
+    feed.close();
+    const heard: StatusPush[] = [];
+    feedWithHook.on(() => {
+      throw new Error("tray gone");
+    });
+    feedWithHook.on((s) => heard.push(s));
+    const handlers = createHandlers(service, () => ({}) as never, {} as never, { feed: feedWithHook });
+    const r = await handlers.changePin({ pinId: "auth", current: "123456", next: "246810" });
+    expect(r.ok).toBe(true);
+    expect(heard.at(-1)?.ok).toBe(true);
+    expect(failures).toHaveLength(1);
+  });
+
+  it("counts the days left from now, not from when the certificates were read", async () => {
+    const { certificateWarnings } = await import("../../native-bridge/certs/warnings.js");
+    const notAfter = "2027-01-31T23:59:59.000Z";
+    const cert = { app: "pkcs15", codeId: "sign", role: "signing", daysLeft: 70, authority: false, notAfter, subject: "Test" } as const;
+    const list = [cert as unknown as Parameters<typeof certificateWarnings>[0][number]];
+    // Read on 2026-11-22 (70 days); the card stays in until 2027-01-10: 21 days, within 60.
+    expect(certificateWarnings(list, 60)).toEqual([]);
+    const later = certificateWarnings(list, 60, new Date("2027-01-10T12:00:00.000Z"));
+    expect(later).toEqual([expect.objectContaining({ codeId: "sign", daysLeft: 21, expired: false })]);
+    const after = certificateWarnings(list, 60, new Date("2027-02-02T12:00:00.000Z"));
+    expect(after).toEqual([expect.objectContaining({ daysLeft: -2, expired: true })]);
+  });
+});

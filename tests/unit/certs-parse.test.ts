@@ -20,7 +20,8 @@ import { DER, ParseError, tlv } from "../../native-bridge/apdu/tlv.js";
 import { certificateWarnings } from "../../native-bridge/certs/index.js";
 import { certificateFromPivObject } from "../../native-bridge/certs/piv.js";
 import { testCertificates } from "../../native-bridge/certs/test-ca.js";
-import { commonName, daysLeft, describeCertificate } from "../../native-bridge/certs/x509.js";
+import { commonName, describeCertificate } from "../../native-bridge/certs/x509.js";
+import { daysLeft } from "../../native-bridge/certs/warnings.js";
 import type { CertificateSlot } from "../../native-bridge/certs/types.js";
 
 const hex = (h: string) => Buffer.from(h, "hex");

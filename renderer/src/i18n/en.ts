@@ -159,6 +159,7 @@ export const en: Shape<typeof sv> = {
     CARD_REFUSED_CODE: "The card did not accept the new code. Choose another code.",
     CARD_REMOVED: "The card was removed during the operation. Insert it again and check the card status.",
     CARD_RESET: "Another program reset the card. Check the card status and try again.",
+    NO_ANSWER: "Pinwarden got no answer to the operation. It may have gone through: check the card status before you try again.",
     NO_CARD: "Insert your card in the card reader.",
     NO_READER: "No card reader found. Connect the card reader.",
     READER_NOT_FOUND: "The card reader was not found.",

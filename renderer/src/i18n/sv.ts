@@ -159,6 +159,7 @@ export const sv = {
     CARD_REFUSED_CODE: "Kortet godtog inte den nya koden. Välj en annan kod.",
     CARD_REMOVED: "Kortet togs ut under åtgärden. Sätt i kortet igen och kontrollera kortstatus.",
     CARD_RESET: "Ett annat program återställde kortet. Kontrollera kortstatus och försök igen.",
+    NO_ANSWER: "Pinwarden fick inget svar på åtgärden. Den kan ha gått igenom: kontrollera kortstatus innan du försöker igen.",
     NO_CARD: "Sätt i ditt kort i kortläsaren.",
     NO_READER: "Ingen kortläsare hittades. Anslut kortläsaren.",
     READER_NOT_FOUND: "Kortläsaren hittades inte.",

@@ -34,8 +34,8 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { ApiError, AppFamily, CardStatus, CodeStatus } from "../../../contract/api.js";
-import { isRejectedInput, isWrongCode } from "../../../contract/errors.js";
+import type { ApiError, ApiResult, AppFamily, CardStatus, CodeStatus } from "../../../contract/api.js";
+import { isRejectedInput, isWrongCode, NO_ANSWER_SUPPORT } from "../../../contract/errors.js";
 import {
   applicationsOf,
   canUnlockPin,
@@ -130,7 +130,7 @@ export function CodeWizard({
   const name = useCodeName();
   const sentence = useErrorSentence();
   const pukHelp = usePukHelp();
-  const { api, info, status, cardEpoch, cardPresent, open, close, applyStatus, record } = useApp();
+  const { api, info, status, cardEpoch, cardPresent, open, close, applyStatus, record, refresh } = useApp();
   const choices = eligible(status, mode);
   const several = new Set(choices.map((c) => c.app)).size > 1;
   const [phase, setPhase] = useState<Phase>("choose");
@@ -241,15 +241,30 @@ export function CodeWizard({
     open({ name: "unlock", pinId: pin.id, app: choice.app });
   };
 
+  /**
+   * The bridge's answer; where none comes (the main process restarted, the preview went
+   * away) the operation may or may not have reached the card: NO_ANSWER, and the status is
+   * read again so the view shows what the card says now.
+   */
+  async function answerOf(call: Promise<ApiResult<CardStatus>>): Promise<ApiResult<CardStatus>> {
+    try {
+      return await call;
+    } catch {
+      void refresh().catch(() => undefined);
+      return { ok: false, error: { code: "NO_ANSWER", support: NO_ANSWER_SUPPORT } };
+    }
+  }
+
   async function send() {
     if (!api || !pin || !choice || !typed) return;
     setPhase("working");
     setError(null);
     const app = choice.app;
-    const r =
+    const r = await answerOf(
       mode === "change"
-        ? await api.changePin({ pinId: pin.id, current: first, next, app })
-        : await api.unblockPin({ pinId: pin.id, puk: first, next, app, using: typed.id });
+        ? api.changePin({ pinId: pin.id, current: first, next, app })
+        : api.unblockPin({ pinId: pin.id, puk: first, next, app, using: typed.id }),
+    );
     if (r.ok) applyStatus(r.value);
     else if (r.status) applyStatus(r.status);
     record({
@@ -291,7 +306,7 @@ export function CodeWizard({
     setError(null);
     setErrorField(null);
     const at = epoch.current;
-    const r = await api.checkCode({ pinId: typed!.id, current: first, app: choice.app });
+    const r = await answerOf(api.checkCode({ pinId: typed!.id, current: first, app: choice.app }));
     // The card left meanwhile: the wizard already says so, and the codes are gone.
     if (epoch.current !== at) return;
     if (r.ok) applyStatus(r.value);
