@@ -15,9 +15,22 @@ const ELECTRON = { name: "electron", message: "Only electron/ imports Electron."
 const up = (folder, why) => ({ regex: `(^|/)${folder}/`, message: why });
 const NODE = { regex: "^(node:|fs$|path$|os$|crypto$|child_process$)", message: "The contract and the renderer run without Node." };
 
-/** One no-restricted-imports rule per layer (flat config replaces a rule's options, so each lists all). */
+/** The same rule for `import("…")`, which no-restricted-imports does not see (the CLI loads most modules so). */
+const escape = (regex) => regex.replaceAll("/", "\\/");
+const dynamic = (paths, patterns) => [
+  ...paths.map((p) => ({ selector: `ImportExpression[source.value='${p.name}']`, message: p.message })),
+  ...patterns.map((p) => ({ selector: `ImportExpression[source.value=/${escape(p.regex)}/]`, message: p.message })),
+];
+
+/** One rule pair per layer (flat config replaces a rule's options, so each lists all). */
 function layer(files, patterns, paths = [PCSCLITE, ELECTRON]) {
-  return { files, rules: { "no-restricted-imports": ["error", { paths, patterns }] } };
+  return {
+    files,
+    rules: {
+      "no-restricted-imports": ["error", { paths, patterns }],
+      "no-restricted-syntax": ["error", ...dynamic(paths, patterns)],
+    },
+  };
 }
 
 const NOT_SHELLS = [

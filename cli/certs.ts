@@ -8,7 +8,8 @@
  * "Underskrift – certifikatet går ut om 41 dagar", then its subject, issuer and serial.
  */
 import type { LoadedPolicy } from "../host/policy.js";
-import { warnsAbout } from "../native-bridge/certs/index.js";
+import { warningDays, warnsAbout } from "../native-bridge/certs/warnings.js";
+import { localDay } from "../host/certificate-notices.js";
 import type { CardCertificate, CertificateList } from "../native-bridge/certs/types.js";
 import { certificateSentence, CERTIFICATES, codeName, EXIT, type Language } from "../native-bridge/service/error-catalog.js";
 import { targetOf } from "./commands/status.js";
@@ -22,7 +23,7 @@ const TEXT = {
     soon: "  GÅR SNART UT",
     expired: "  UTGÅNGET",
     detail: (c: CardCertificate) =>
-      `${c.subject}, utfärdat av ${c.issuer}, serienummer ${c.serial}, giltigt till ${c.notAfter.slice(0, 10)}`,
+      `${c.subject}, utfärdat av ${c.issuer}, serienummer ${c.serial}, giltigt till ${localDay(new Date(c.notAfter))}`,
     code: (name: string) => `nyckeln skyddas av ${name}`,
     unreadable: (location: string) => `Certifikatet i ${location} kunde inte läsas.`,
   },
@@ -31,15 +32,17 @@ const TEXT = {
     none: "The card has no certificates that can be read.",
     soon: "  EXPIRES SOON",
     expired: "  EXPIRED",
-    detail: (c: CardCertificate) => `${c.subject}, issued by ${c.issuer}, serial ${c.serial}, valid until ${c.notAfter.slice(0, 10)}`,
+    detail: (c: CardCertificate) =>
+      `${c.subject}, issued by ${c.issuer}, serial ${c.serial}, valid until ${localDay(new Date(c.notAfter))}`,
     code: (name: string) => `its key is protected by ${name}`,
     unreadable: (location: string) => `The certificate in ${location} could not be read.`,
   },
 } as const;
 
-/** Warned about, where the policy has the warning on: see certs/index.ts warnsAbout. */
+/** Warned about, where the policy has the warning on (the same rule as every surface's). */
 export function warns(c: CardCertificate, policy: LoadedPolicy["policy"]): boolean {
-  return policy.certificateWarnings && warnsAbout(c, policy.certificateWarningDays);
+  const days = warningDays(policy);
+  return days !== null && warnsAbout(c, days);
 }
 
 export function certificatesJson(list: CertificateList) {

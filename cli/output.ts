@@ -1,5 +1,6 @@
 /** What the CLI prints: its own words, the status as text and JSON, errors and certificate lines. */
 import type { Family } from "../contract/families.js";
+import { localDay } from "../host/certificate-notices.js";
 import type { LoadedPolicy } from "../host/policy.js";
 import type { CertificateWarning } from "../native-bridge/certs/types.js";
 import { certificateWarnings, warningDays } from "../native-bridge/certs/warnings.js";
@@ -141,7 +142,9 @@ export function formatCertificateWarnings(warnings: CertificateWarning[] | null,
   if (warnings === null) return `${t.heading}: ${t.notRead}\n`;
   if (warnings.length === 0) return "";
   return (
-    warnings.map((w) => `${certificateLine(w, lang)} (${t.until.replace("{date}", w.notAfter.slice(0, 10))})\n`).join("") + t.renew + "\n"
+    warnings.map((w) => `${certificateLine(w, lang)} (${t.until.replace("{date}", localDay(new Date(w.notAfter)))})\n`).join("") +
+    t.renew +
+    "\n"
   );
 }
 

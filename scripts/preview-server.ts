@@ -198,7 +198,8 @@ const server = createServer((req, res) => {
     if (!tokenOk(req.headers["x-pinwarden-token"] as string | undefined)) return send(res, 401, { error: "token" });
     try {
       // The table of calls (contract/calls.ts): its route and method; a request body only where it takes one.
-      const name = CALL_NAMES.find((n) => CALLS[n].route === route && CALLS[n].method === req.method);
+      // Only the page's calls: `latest-status` is the preload's own (here the event stream sends it).
+      const name = CALL_NAMES.find((n) => CALLS[n].exposed && CALLS[n].route === route && CALLS[n].method === req.method);
       if (name) return send(res, 200, await handlers[name](CALLS[name].takesRequest ? await readJson(req) : undefined));
       return send(res, 404, { error: "no such route" });
     } catch {

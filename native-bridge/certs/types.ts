@@ -2,6 +2,7 @@
  * Certificates on the card (issue 14): where each one is, and what a person needs to know
  * about it. Reading them needs no PIN: certificates are public objects on every family.
  */
+import type { CertificateRole } from "../../contract/api.js";
 import type { CardLayout } from "../profiles/profile.js";
 import type { Family } from "../../contract/families.js";
 import type { ApduChannel } from "../pcsc/channel.js";
@@ -12,8 +13,8 @@ import type { ApduChannel } from "../pcsc/channel.js";
  */
 export type CertificateUsage = string;
 
-/** identification: log-in (PKCS#15 authentication key, PIV 9A, OpenPGP AUT). */
-export type CertificateRole = "identification" | "signing" | "encryption" | "cardAuthentication" | "authority";
+/** identification: log-in (PKCS#15 authentication key, PIV 9A, OpenPGP AUT); the contract's list. */
+export type { CertificateRole };
 
 /** Where a certificate is on the card, learned before it is read. */
 export interface CertificateSlot {
@@ -58,24 +59,8 @@ export interface CardCertificate {
   fingerprint: string;
 }
 
-/**
- * One certificate to warn about (issue 14: "certificateWarnings"): which code protects its
- * key, in which application, and how long it has left. The same shape in `status --json`,
- * the window (renderer/contract.ts CertificateWarning) and the support report.
- */
-export interface CertificateWarning {
-  /** The code protecting the certificate's key; null: none or not known (named by `role` then). */
-  codeId: string | null;
-  app: Family;
-  role: CertificateRole;
-  /** Whole days left, rounded down; negative once expired. */
-  daysLeft: number;
-  expired: boolean;
-  /** ISO 8601. */
-  notAfter: string;
-  /** The subject's common name. */
-  subject: string;
-}
+/** One certificate to warn about: the contract's (status --json, the window, the support report). */
+export type { CertificateWarning } from "../../contract/api.js";
 
 /** A certificate the card holds but Pinwarden could not read as X.509. */
 export interface CertificateProblem {

@@ -197,8 +197,9 @@ export class CardService {
    * for a code that breaks them). A wrong code costs the one try the change would have cost
    * and answers as a wrong current code in changePin does (PIN_WRONG with the count learned);
    * a right one answers the status. The card is reset afterwards, as after a change, so no
-   * code stays verified for other programs. Audited like a change: a wrong code spends a try,
-   * and the audit trail records every code sent (never the code). Wipes `current`.
+   * code stays verified for other programs. Audited like a change (a wrong code spends a
+   * try): one audit line per attempt that reached the card's turn, with its result, never
+   * the code. Wipes `current`.
    */
   async checkCode(id: string, current: Secret, options: OperationOptions = {}): Promise<Result<CardStatus>> {
     try {

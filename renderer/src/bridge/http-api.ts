@@ -8,11 +8,11 @@ import type { AppEvent, PinwardenApi, StatusPush } from "../../../contract/api.j
 import { CALL_NAMES, CALLS } from "../../../contract/calls.js";
 
 export function createHttpApi(token: string, base = ""): PinwardenApi {
-  const call = async <T>(path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(path: string, method: "GET" | "POST", body?: unknown): Promise<T> => {
     const response = await fetch(`${base}/api/${path}`, {
-      method: body === undefined ? "GET" : "POST",
+      method,
       headers: { "content-type": "application/json", "x-pinwarden-token": token },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(method === "POST" ? { body: JSON.stringify(body ?? {}) } : {}),
     });
     if (!response.ok) throw new Error(`bridge answered ${response.status}`);
     return (await response.json()) as T;
@@ -47,7 +47,7 @@ export function createHttpApi(token: string, base = ""): PinwardenApi {
   const calls = Object.fromEntries(
     CALL_NAMES.filter((name) => CALLS[name].exposed).map((name) => {
       const { route, method, takesRequest } = CALLS[name];
-      return [name, (body?: unknown) => call(route, method === "GET" ? undefined : takesRequest ? body : {})];
+      return [name, (body?: unknown) => call(route, method, takesRequest ? body : undefined)];
     }),
   ) as unknown as Omit<PinwardenApi, "subscribe" | "onStatus">;
 
