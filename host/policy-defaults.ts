@@ -9,6 +9,7 @@
  */
 import { win32 } from "node:path";
 import { FAMILIES } from "../contract/families.js";
+import { DEFAULT_RULES } from "../contract/rules.js";
 import type { LoadedPolicy, Policy, PolicyKey, PolicySource } from "./policy.js";
 
 export const REGISTRY_KEY = "HKLM\\SOFTWARE\\Policies\\Pinwarden";
@@ -32,9 +33,10 @@ export const POLICY_DEFAULTS: Readonly<Policy> = {
   helpdeskPhone: [],
   helpdeskUrl: null,
   pukHelp: PUK_HELP_DEFAULT,
-  pin: { minLength: 6, maxLength: 6 },
-  puk: { minLength: 8, maxLength: 8 },
-  rejectWeakCodes: true,
+  // The code rules' defaults are the contract's (contract/rules.ts), once.
+  pin: { ...DEFAULT_RULES.pin },
+  puk: { ...DEFAULT_RULES.puk },
+  rejectWeakCodes: DEFAULT_RULES.rejectWeakCodes,
   allowChangePuk: false,
   language: null,
   startAtLogin: true,

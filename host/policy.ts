@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { FAMILIES, type Family } from "../contract/families.js";
+import { DEFAULT_RULES } from "../contract/rules.js";
 import { policyFilePath, PUK_HELP_DEFAULT, REGISTRY_KEY } from "./policy-defaults.js";
 
 // The file's place and the registry key live in the zod-free policy-defaults.ts (the CLI's fast path).
@@ -60,7 +61,7 @@ export const POLICY_KEYS = {
   },
   pin: {
     schema: lengthRule,
-    default: { minLength: 6, maxLength: 6 },
+    default: { ...DEFAULT_RULES.pin },
     type: "{minLength, maxLength}",
     en: "Allowed length of a new PIN (4–16; the card's own limits apply too).",
     sv: "Tillåten längd på en ny PIN-kod (4–16; kortets egna gränser gäller också).",
@@ -68,7 +69,7 @@ export const POLICY_KEYS = {
   },
   puk: {
     schema: lengthRule,
-    default: { minLength: 8, maxLength: 8 },
+    default: { ...DEFAULT_RULES.puk },
     type: "{minLength, maxLength}",
     en: "Allowed length of a new PUK or admin PIN.",
     sv: "Tillåten längd på en ny PUK-kod eller administratörs-PIN.",
@@ -76,7 +77,7 @@ export const POLICY_KEYS = {
   },
   rejectWeakCodes: {
     schema: z.boolean(),
-    default: true,
+    default: DEFAULT_RULES.rejectWeakCodes,
     type: "boolean",
     en: "Refuse codes of one repeated digit or a run such as 123456 or 987654.",
     sv: "Neka koder med en och samma siffra eller en sifferföljd som 123456 eller 987654.",
