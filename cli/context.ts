@@ -2,7 +2,7 @@
 import type { ErrorCode } from "../contract/errors.js";
 import type { LoadedPolicy } from "../host/policy.js";
 import type { Secret } from "../native-bridge/core/secret.js";
-import { describeError, ERROR_CATALOG, EXIT, type Language, type UsageError } from "../native-bridge/service/error-catalog.js";
+import { describeError, ERROR_CATALOG, type Language, type UsageError } from "../native-bridge/service/error-catalog.js";
 import type { ErrorInfo } from "../native-bridge/service/types.js";
 import type { OPTIONS } from "./main.js";
 import { errorJson } from "./output.js";
@@ -45,7 +45,7 @@ export interface CommandContext {
 
 /** A command's context: errors name the codes read so far, JSON on stdout with --json, else a sentence on stderr. */
 export function commandContext(
-  base: Pick<CommandContext, "command" | "values" | "positionals" | "loaded" | "lang" | "io"> & { usage?: CommandContext["usage"] },
+  base: Pick<CommandContext, "command" | "values" | "positionals" | "loaded" | "lang" | "io" | "usage">,
 ): CommandContext {
   const { values, lang, io } = base;
   const named = new Map<string, string>();
@@ -60,6 +60,5 @@ export function commandContext(
     named,
     fail,
     failCode: (code: ErrorCode) => fail({ code }),
-    usage: base.usage ?? (() => EXIT.usage),
   };
 }

@@ -29,6 +29,10 @@ async function certs(card: VirtualCard, lang: "sv" | "en", options: { json?: boo
     positionals: ["certs"],
     loaded: policy,
     lang,
+    // The CLI front checks the options; a usage error here would be a test mistake.
+    usage: (u) => {
+      throw new Error(`unexpected usage error ${u.error}`);
+    },
     io: { out: (t) => (out += t), err: (t) => (err += t) },
   });
   const code = await certsCommand(ctx, { service: new CardService(readers, serviceOptionsOf(policy.policy)) });

@@ -29,6 +29,10 @@ describe("pinwarden change-pin on a blocked PIN", () => {
       positionals: ["change-pin"],
       loaded: policy,
       lang: "en",
+      // The CLI front checks the options; a usage error here would be a test mistake.
+      usage: (u) => {
+        throw new Error(`unexpected usage error ${u.error}`);
+      },
       io: { out: () => undefined, err: (t) => (err += t), terminal },
     });
     /** CHANGE, RESET RETRY COUNTER, or a VERIFY with a code in it (the card's own log). */
