@@ -21,6 +21,8 @@ describe("the audit trail of a check", () => {
       await service.status();
       const wrong = await service.checkCode("auth", Secret.fromString("999999"));
       expect(wrong.ok).toBe(false);
+      // What is recorded is what the card's own counter says after the wrong check.
+      expect(card.pins.get(0x81)!.triesLeft).toBe(2);
       const right = await service.checkCode("auth", Secret.fromString("123456"));
       expect(right.ok).toBe(true);
       expect(events).toEqual([
@@ -28,7 +30,7 @@ describe("the audit trail of a check", () => {
         { operation: "checkCode", codeId: "auth", reader: "R", serial: "9752269000004242", result: "ok", triesLeft: 3 },
       ]);
       expect(JSON.stringify(events)).not.toMatch(/999999|123456/);
-      // The card's own counter agrees with what was recorded after the wrong check.
+      // The right check reset it, as the card's counter shows.
       expect(card.pins.get(0x81)!.triesLeft).toBe(3);
       // A check refused before anything is sent (too short) spends nothing and records nothing.
       const short = await service.checkCode("auth", Secret.fromString("12"));
