@@ -18,6 +18,7 @@ import { DEFAULT_RULES } from "../../contract/rules.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
 import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
 import type { AppInfo, Language, PinwardenApi } from "../../contract/api.js";
+import { CALL_NAMES, CALLS } from "../../contract/calls.js";
 import { App } from "../../renderer/src/App.js";
 import { createI18n } from "../../renderer/src/i18n/index.js";
 import { useApp, type View } from "../../renderer/src/state/store.js";
@@ -79,23 +80,19 @@ export async function renderApp(
   await feed.refresh();
   setAudit((e) => (lastOperation = { ...e, at: "2026-11-22T10:00:00.000Z" }));
   const sent: string[] = [];
+  // Every exposed call of the table, as the preload makes them; the ones carrying a request
+  // (the codes) are recorded in `sent`.
+  const calls = Object.fromEntries(
+    CALL_NAMES.filter((name) => CALLS[name].exposed).map((name) => [
+      name,
+      async (request?: unknown) => {
+        if (CALLS[name].takesRequest) sent.push(name);
+        return clone(await handlers[name](request === undefined ? undefined : clone(request)));
+      },
+    ]),
+  ) as unknown as Omit<PinwardenApi, "subscribe" | "onStatus">;
   const api: PinwardenApi = {
-    info: async () => clone(await handlers.info()),
-    status: async () => clone(await handlers.status()),
-    changePin: async (r) => {
-      sent.push("changePin");
-      return clone(await handlers.changePin(clone(r)));
-    },
-    checkCode: async (r) => {
-      sent.push("checkCode");
-      return clone(await handlers.checkCode(clone(r)));
-    },
-    unblockPin: async (r) => {
-      sent.push("unblockPin");
-      return clone(await handlers.unblockPin(clone(r)));
-    },
-    support: async () => clone(await handlers.support()),
-    exportDiagnostics: async () => clone(await handlers.exportDiagnostics()),
+    ...calls,
     subscribe: (listener) => subscribeCardEvents(readers, (e) => listener(clone(e))),
     // As the preload does: the latest status at once, then every push.
     onStatus: (listener) => {
