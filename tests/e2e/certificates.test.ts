@@ -10,39 +10,26 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
-import { cardPresent, pcscBackend, PORTS, READER_1, waitFor } from "../integration/pcsc-rig.js";
+import { READER_1, vpcdSlot } from "../integration/pcsc-rig.js";
 import { axeViolations, launchBrowser, shot, startPreview, type Preview } from "./browser.js";
 
 let browser: Browser;
 let preview: Preview;
-let inserted: InsertedCard | undefined;
+const slot = vpcdSlot(READER_1);
 const dir = mkdtempSync(join(tmpdir(), "pinwarden-certificates-"));
 const policyFile = join(dir, "policy.json");
 const env = { PINWARDEN_POLICY: policyFile, XDG_CONFIG_HOME: dir };
 
-async function insert(card: Pkcs15Card): Promise<void> {
-  const backend = await pcscBackend();
-  inserted = await insertIntoVpcd(card, { port: PORTS[READER_1]! });
-  await waitFor("card in reader 1", () => cardPresent(backend, READER_1));
-}
-async function remove(): Promise<void> {
-  const backend = await pcscBackend();
-  await inserted?.remove();
-  inserted = undefined;
-  await waitFor("reader 1 empty", () => !cardPresent(backend, READER_1));
-}
-
 beforeAll(async () => {
   writeFileSync(policyFile, JSON.stringify({ readerFilter: READER_1 }));
-  await insert(new Pkcs15Card({ certDays: 30 }));
+  await slot.insert(new Pkcs15Card({ certDays: 30 }));
   browser = await launchBrowser();
   preview = await startPreview(READER_1, true, env);
 });
 afterAll(async () => {
   preview?.stop();
   await browser?.close();
-  await remove();
+  await slot.remove();
 });
 
 async function statusPage(lang: "sv" | "en"): Promise<Page> {
@@ -83,8 +70,8 @@ describe("certificate warnings in the status view", () => {
   });
 
   it("shows no warning for a card whose certificates are far from expiry", async () => {
-    await remove();
-    await insert(new Pkcs15Card());
+    await slot.remove();
+    await slot.insert(new Pkcs15Card());
     const page = await statusPage("en");
     // The support report tells "none" from "not read yet": wait for the background read.
     await page.getByRole("button", { name: "Support information" }).click();

@@ -7,15 +7,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
-import { cardPresent, pcscBackend, PORTS, READER_1, waitFor } from "../integration/pcsc-rig.js";
+import { pcscBackend, READER_1, vpcdSlot } from "../integration/pcsc-rig.js";
 import { axeViolations, launchBrowser, SCREENSHOTS, startPreview, type Preview } from "./browser.js";
 
 let browser: Browser;
 let preview: Preview;
 let page: Page;
 let card: Pkcs15Card;
-let inserted: InsertedCard | undefined;
+const slot = vpcdSlot(READER_1);
 
 beforeAll(async () => {
   await pcscBackend();
@@ -29,17 +28,13 @@ afterAll(async () => {
 beforeEach(async () => {
   // A PUK with three tries: the few-tries warning, then its last try, then blocked.
   card = new Pkcs15Card({ pukTries: 3 });
-  const backend = await pcscBackend();
-  inserted = await insertIntoVpcd(card, { port: PORTS[READER_1]! });
-  await waitFor("card in reader 1", () => cardPresent(backend, READER_1));
+  await slot.insert(card);
   // 400 % of a 1280 × 1024 window.
   page = await browser.newPage({ viewport: { width: 320, height: 256 } });
 });
 afterEach(async () => {
   await page.close();
-  const backend = await pcscBackend();
-  await inserted?.remove();
-  await waitFor("reader 1 empty", () => !cardPresent(backend, READER_1));
+  await slot.remove();
 });
 
 /** What sticks out past the right edge of the viewport, and how wide the page scrolls. */

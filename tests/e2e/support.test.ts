@@ -9,13 +9,12 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
-import { cardPresent, pcscBackend, PORTS, READER_1, waitFor } from "../integration/pcsc-rig.js";
+import { READER_1, vpcdSlot } from "../integration/pcsc-rig.js";
 import { axeViolations, launchBrowser, shot, startPreview, type Preview } from "./browser.js";
 
 let browser: Browser;
 let preview: Preview;
-let inserted: InsertedCard;
+const slot = vpcdSlot(READER_1);
 const dir = mkdtempSync(join(tmpdir(), "pinwarden-support-"));
 const policyFile = join(dir, "policy.json");
 // Both processes: the same policy (one reader, a helpdesk number) and an empty config home.
@@ -34,18 +33,14 @@ const withoutTime = (text: string) => text.trim().split("\n").slice(0, -1).join(
 
 beforeAll(async () => {
   writeFileSync(policyFile, JSON.stringify({ readerFilter: READER_1, helpdeskPhone: ["intern 30000"], organisationName: "Region Test" }));
-  const backend = await pcscBackend();
-  inserted = await insertIntoVpcd(new Pkcs15Card(), { port: PORTS[READER_1]! });
-  await waitFor("card in reader 1", () => cardPresent(backend, READER_1));
+  await slot.insert(new Pkcs15Card());
   browser = await launchBrowser();
   preview = await startPreview(READER_1, true, env);
 });
 afterAll(async () => {
   preview?.stop();
   await browser?.close();
-  const backend = await pcscBackend();
-  await inserted?.remove();
-  await waitFor("reader 1 empty", () => !cardPresent(backend, READER_1));
+  await slot.remove();
 });
 
 describe("support view", () => {

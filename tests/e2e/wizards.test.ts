@@ -8,30 +8,15 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import type { VirtualCard } from "../../native-bridge/simulator/virtual-card.js";
 import { CompositeCard as SecurityKeyCard } from "../../native-bridge/simulator/composite-card.js";
-import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
-import { cardPresent, pcscBackend, PORTS, READER_1, waitFor } from "../integration/pcsc-rig.js";
+import { pcscBackend, READER_1, vpcdSlot } from "../integration/pcsc-rig.js";
 import { axeViolations, launchBrowser, shot, startPreview, type Preview } from "./browser.js";
 
 let browser: Browser;
 let preview: Preview;
 let page: Page;
 let card: Pkcs15Card;
-let inserted: InsertedCard | undefined;
-
-async function insert(c: VirtualCard) {
-  const backend = await pcscBackend();
-  inserted = await insertIntoVpcd(c, { port: PORTS[READER_1]! });
-  await waitFor("card in reader 1", () => cardPresent(backend, READER_1));
-}
-
-async function remove() {
-  const backend = await pcscBackend();
-  await inserted?.remove();
-  inserted = undefined;
-  await waitFor("reader 1 empty", () => !cardPresent(backend, READER_1));
-}
+const slot = vpcdSlot(READER_1);
 
 /** axe on the current step, then a screenshot under `name`. */
 async function step(name: string) {
@@ -50,12 +35,12 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   card = new Pkcs15Card();
-  await insert(card);
+  await slot.insert(card);
   page = await browser.newPage({ viewport: { width: 760, height: 720 } });
 });
 afterEach(async () => {
   await page.close();
-  await remove();
+  await slot.remove();
 });
 
 /** The card's own counter (not Pinwarden's status): what a person would lose is counted there. */
@@ -275,11 +260,11 @@ describe("card removed", () => {
     await page.getByRole("button", { name: "Ändra säkerhetskod" }).click();
     await page.getByRole("button", { name: "Nästa" }).click();
     await page.keyboard.type("123");
-    await remove();
+    await slot.remove();
     await page.getByText("Kortet togs ut.", { exact: false }).waitFor();
     await step("sv-change-removed");
     expect(await page.getByRole("button", { name: "Börja om" }).isDisabled()).toBe(true);
-    await insert(card);
+    await slot.insert(card);
     await page.getByText("Kortet är tillbaka. Du kan börja om.").waitFor();
     await page.getByRole("button", { name: "Börja om" }).click();
     await page.getByText("Steg 1 av 3").waitFor();
@@ -288,10 +273,10 @@ describe("card removed", () => {
 
 describe("a security key: PIV and OpenPGP on one card", () => {
   it("shows each application under its own heading, and unblocks the OpenPGP PIN with the code the person has", async () => {
-    await remove();
+    await slot.remove();
     const key = new SecurityKeyCard({ openpgp: { resetCode: "87654321" } });
     key.openpgp.pw1.triesLeft = 0;
-    await insert(key);
+    await slot.insert(key);
     await page.goto(`${preview.url}&lang=sv`);
     await page.getByRole("heading", { name: "OpenPGP" }).waitFor();
     expect(await page.getByRole("heading", { name: "PIV" }).isVisible()).toBe(true);
@@ -311,7 +296,7 @@ describe("a security key: PIV and OpenPGP on one card", () => {
     await step("sv-unlock-openpgp-3-done");
     expect(key.openpgp.holds("user", "246810")).toBe(true);
     expect(key.openpgp.pw3.triesLeft).toBe(3);
-    await remove();
-    await insert(card);
+    await slot.remove();
+    await slot.insert(card);
   });
 });

@@ -42,21 +42,41 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 export const cardPresent = (backend: ReaderBackend, reader: string) =>
   backend.readers().find((r) => r.name === reader)?.cardPresent === true;
 
-export function vpcdRig(backend: ReaderBackend, reader = READER_0): Rig & { inserted?: InsertedCard; cleanup(): Promise<void> } {
+/**
+ * One of vpcd's readers as a card slot: `insert` puts a virtual card in and waits until the
+ * PC/SC service sees it, `remove` takes it out and waits for the empty reader. `backend`:
+ * whose view to wait on (default: the shared PC/SC backend of this process).
+ */
+export function vpcdSlot(
+  reader = READER_0,
+  backend?: ReaderBackend,
+): { insert(card: VirtualCard): Promise<void>; remove(): Promise<void> } {
   let inserted: InsertedCard | undefined;
+  const view = async () => backend ?? (await pcscBackend());
+  const slot = {
+    async insert(card: VirtualCard) {
+      if (inserted) await slot.remove();
+      const b = await view();
+      inserted = await insertIntoVpcd(card, { port: PORTS[reader]! });
+      await waitFor(`card in ${reader}`, () => cardPresent(b, reader));
+    },
+    async remove() {
+      const b = await view();
+      await inserted?.remove();
+      inserted = undefined;
+      await waitFor(`${reader} empty`, () => !cardPresent(b, reader));
+    },
+  };
+  return slot;
+}
+
+export function vpcdRig(backend: ReaderBackend, reader = READER_0): Rig & { cleanup(): Promise<void> } {
+  const slot = vpcdSlot(reader, backend);
   const rig = {
     service: new CardService(backend),
     reader,
-    async insert(card: VirtualCard) {
-      if (inserted) await rig.remove();
-      inserted = await insertIntoVpcd(card, { port: PORTS[reader]! });
-      await waitFor("card inserted", () => cardPresent(backend, reader));
-    },
-    async remove() {
-      await inserted?.remove();
-      inserted = undefined;
-      await waitFor("card removed", () => !cardPresent(backend, reader));
-    },
+    insert: slot.insert,
+    remove: slot.remove,
     async cleanup() {
       await rig.remove();
       rig.service.close();

@@ -13,25 +13,12 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CERTIFICATE_NOTICES_FILE } from "../../host/certificate-notices.js";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
-import { cardPresent, pcscBackend, PORTS, READER_0, waitFor } from "../integration/pcsc-rig.js";
+import { pcscBackend, READER_0, vpcdSlot } from "../integration/pcsc-rig.js";
 import { shot, startShellApp, until, usePolicy, type ShellApp } from "./rig.js";
 
 let app: ShellApp | undefined;
-let inserted: InsertedCard | undefined;
+const slot = vpcdSlot(READER_0);
 let policy: ReturnType<typeof usePolicy>;
-
-async function insert(card: Pkcs15Card) {
-  const backend = await pcscBackend();
-  inserted = await insertIntoVpcd(card, { port: PORTS[READER_0]! });
-  await waitFor("card in reader 0", () => cardPresent(backend, READER_0));
-}
-async function remove() {
-  const backend = await pcscBackend();
-  await inserted?.remove();
-  inserted = undefined;
-  await waitFor("reader 0 empty", () => !cardPresent(backend, READER_0));
-}
 
 /** The shipped CLI's status --json on reader 0. */
 function cliJson(): Promise<{ certificateWarnings: { codeId: string; daysLeft: number }[] | null }> {
@@ -53,13 +40,13 @@ beforeAll(async () => {
 afterEach(async () => {
   await app?.quit();
   app = undefined;
-  await remove();
+  await slot.remove();
 });
 
 describe("the tray app and a card whose certificates expire in 30 days", () => {
   it("says it in the tooltip and the menu, notifies once, and not again the same day", async () => {
     const home = mkdtempSync(join(tmpdir(), "pinwarden-shell-home-"));
-    await insert(new Pkcs15Card({ certDays: 30 }));
+    await slot.insert(new Pkcs15Card({ certDays: 30 }));
     app = await startShellApp([], "shell-certificates", home);
     const tray = app.tray();
     await until("the warning in the tooltip", () => tray.tooltip === `Pinwarden – card ready · ${SAID[0]}`);
@@ -81,10 +68,10 @@ describe("the tray app and a card whose certificates expire in 30 days", () => {
     await shot(app.window(), "certificate-warning");
 
     // Out and in again: read again (a new insertion), said again in the tray, not notified again.
-    await remove();
+    await slot.remove();
     await until("no card", () => tray.iconName === "no-card-light.png");
     expect(tray.menuItems().some((i) => i.id?.startsWith("certificate-"))).toBe(false);
-    await insert(new Pkcs15Card({ certDays: 30 }));
+    await slot.insert(new Pkcs15Card({ certDays: 30 }));
     await until("the warning again", () => tray.tooltip === `Pinwarden – card ready · ${SAID[0]}`);
     await new Promise((r) => setTimeout(r, 500));
     expect(app.standIn.notifications).toHaveLength(1);
@@ -112,7 +99,7 @@ describe("the tray app and a card whose certificates expire in 30 days", () => {
   });
 
   it("says nothing of certificates far from expiry", async () => {
-    await insert(new Pkcs15Card());
+    await slot.insert(new Pkcs15Card());
     app = await startShellApp([], "shell-certificates-none");
     await until("ready", () => app!.tray().iconName === "ready-light.png");
     await new Promise((r) => setTimeout(r, 1000));
@@ -129,7 +116,7 @@ describe("the tray app and a card whose certificates expire in 30 days", () => {
   it("notifies nobody where policy turns notifications off, and still says it in the tray", async () => {
     policy.write({ readerFilter: READER_0, notifications: false });
     try {
-      await insert(new Pkcs15Card({ certDays: 30 }));
+      await slot.insert(new Pkcs15Card({ certDays: 30 }));
       app = await startShellApp([], "shell-certificates-quiet");
       await until("the warning in the tooltip", () => app!.tray().tooltip === `Pinwarden – card ready · ${SAID[0]}`);
       await new Promise((r) => setTimeout(r, 500));

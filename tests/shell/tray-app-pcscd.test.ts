@@ -6,24 +6,11 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Pkcs15Card } from "../../native-bridge/simulator/pkcs15-card.js";
-import { insertIntoVpcd, type InsertedCard } from "../../native-bridge/simulator/vpcd-client.js";
-import { cardPresent, pcscBackend, PORTS, READER_0, waitFor } from "../integration/pcsc-rig.js";
+import { pcscBackend, READER_0, vpcdSlot } from "../integration/pcsc-rig.js";
 import { cliStatus, shot, startShellApp, until, usePolicy, type ShellApp } from "./rig.js";
 
 let app: ShellApp | undefined;
-let inserted: InsertedCard | undefined;
-
-async function insert(card: Pkcs15Card) {
-  const backend = await pcscBackend();
-  inserted = await insertIntoVpcd(card, { port: PORTS[READER_0]! });
-  await waitFor("card in reader 0", () => cardPresent(backend, READER_0));
-}
-async function remove() {
-  const backend = await pcscBackend();
-  await inserted?.remove();
-  inserted = undefined;
-  await waitFor("reader 0 empty", () => !cardPresent(backend, READER_0));
-}
+const slot = vpcdSlot(READER_0);
 
 beforeAll(async () => {
   await pcscBackend();
@@ -32,7 +19,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await app?.quit();
   app = undefined;
-  await remove();
+  await slot.remove();
 });
 
 const icon = () => app!.tray().iconName;
@@ -46,18 +33,18 @@ describe("the tray app on pcscd", () => {
     expect(tray.tooltip).toBe("Pinwarden – insert your card");
     expect(tray.item("change").enabled).toBe(false);
 
-    await insert(new Pkcs15Card());
+    await slot.insert(new Pkcs15Card());
     await until("ready icon", () => icon() === "ready-light.png");
     expect(tray.tooltip).toBe("Pinwarden – card ready");
     expect(tray.item("change").enabled).toBe(true);
     expect(app.standIn.notifications).toEqual([]);
 
-    await remove();
+    await slot.remove();
     await until("no-card icon again", () => icon() === "no-card-light.png");
 
     const blocked = new Pkcs15Card();
     blocked.pins.get(0x81)!.triesLeft = 0;
-    await insert(blocked);
+    await slot.insert(blocked);
     await until("blocked icon", () => icon() === "blocked-light.png");
     expect(tray.iconExists).toBe(true);
     expect(tray.tooltip).toBe("Pinwarden – a code is blocked");
@@ -77,7 +64,7 @@ describe("the tray app on pcscd", () => {
   it("changes the PIN from the tray menu: the card, the tray and the window show the new counts", async () => {
     const card = new Pkcs15Card();
     card.pins.get(0x81)!.triesLeft = 1;
-    await insert(card);
+    await slot.insert(card);
     app = await startShellApp();
     const tray = app.tray();
     await until("low icon", () => icon() === "low-light.png");
