@@ -9,7 +9,7 @@
  */
 import type { LoadedPolicy } from "../host/policy.js";
 import { warningDays, warnsAbout } from "../native-bridge/certs/warnings.js";
-import { localDay } from "../host/certificate-notices.js";
+import { localDay } from "../host/local-time.js";
 import type { CardCertificate, CertificateList } from "../native-bridge/certs/types.js";
 import { certificateSentence, CERTIFICATES, codeName, EXIT, type Language } from "../native-bridge/service/error-catalog.js";
 import { targetOf } from "./commands/status.js";

@@ -1,6 +1,6 @@
 /** What the CLI prints: its own words, the status as text and JSON, errors and certificate lines. */
 import type { Family } from "../contract/families.js";
-import { localDay } from "../host/certificate-notices.js";
+import { localDay } from "../host/local-time.js";
 import type { LoadedPolicy } from "../host/policy.js";
 import type { CertificateWarning } from "../native-bridge/certs/types.js";
 import { certificateWarnings, warningDays } from "../native-bridge/certs/warnings.js";

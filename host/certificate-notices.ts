@@ -6,11 +6,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CardStatus } from "../contract/api.js";
+import { localDay } from "./local-time.js";
 
 export const CERTIFICATE_NOTICES_FILE = "certificate-notices.json";
-
-export const localDay = (d: Date) =>
-  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 
 function readNotices(file: string): Record<string, string> {
   try {

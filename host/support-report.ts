@@ -10,6 +10,7 @@ import { arch, release } from "node:os";
 import type { ReaderBackend } from "../native-bridge/pcsc/types.js";
 import type { CardService } from "../native-bridge/service/card-service.js";
 import { warningDays } from "../native-bridge/certs/warnings.js";
+import { localTime } from "./local-time.js";
 import {
   APP_NAMES,
   certificateLine,
@@ -186,19 +187,6 @@ const STATE = {
   sv: { ok: "OK", low: "ETT FÖRSÖK KVAR", blocked: "SPÄRRAD", unknown: "", unavailable: "inte satt" },
   en: { ok: "OK", low: "ONE TRY LEFT", blocked: "BLOCKED", unknown: "", unavailable: "not set" },
 } as const;
-
-const two = (n: number) => String(n).padStart(2, "0");
-
-/** "2026-11-24 08:27 (UTC+01:00)": the wall-clock time where the report is made, and its offset. */
-export function localTime(iso: string, seconds = false): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const offset = -d.getTimezoneOffset();
-  const sign = offset < 0 ? "-" : "+";
-  const zone = `UTC${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
-  const time = `${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ""}`;
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${time} (${zone})`;
-}
 
 /**
  * "Certifikat: inte lästa än", or a line per certificate to warn about: "Underskrift –

@@ -7,7 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { defaultLoadedPolicy } from "../../host/policy-defaults.js";
 import { supportResult } from "../../host/support.js";
-import { localTime, type ReportSources } from "../../host/support-report.js";
+import { localTime } from "../../host/local-time.js";
+import type { ReportSources } from "../../host/support-report.js";
 import { CardService } from "../../native-bridge/service/card-service.js";
 import { createCard } from "../../native-bridge/simulator/cards.js";
 import { InProcessReaders } from "../../native-bridge/simulator/in-process-readers.js";
